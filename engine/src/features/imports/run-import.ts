@@ -1,0 +1,138 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Database, Queryable } from '../../db/client.js';
+import { ImportRejectedError, type RowProblem } from '../../lib/errors.js';
+import { inspectFile, type FileInfo } from '../../connectors/wealth-spectrum/inspect-file.js';
+import type { ImportKind, ImportMapping } from '../../connectors/wealth-spectrum/mapping.js';
+import { bindRows } from '../../connectors/wealth-spectrum/normalize-rows.js';
+import { readRows } from '../../connectors/wealth-spectrum/read-rows.js';
+import { KIND_HANDLERS, type DeriveContext } from './import-kinds.js';
+import { createStaging } from './staging.js';
+import { finishImportRun, startImportRun, type ImportRun } from './imports.queries.js';
+
+export interface ImportRequest {
+  kind: ImportKind;
+  filePath: string;
+  fileName?: string;
+  source: 'api' | 'cli' | 'inbox' | 'demo' | 'bench';
+  actor?: string;
+}
+
+export interface ImportDeps {
+  db: Database;
+  mapping: ImportMapping;
+  maxBytes: number;
+  log?: Logger;
+  /** Called after a successful import (analytics recompute, notifications). */
+  onImported?: (run: ImportRun) => void;
+}
+
+/** Serialises merges: two imports racing on the same rows apply one after the other. */
+const IMPORT_LOCK = 7345022;
+
+/**
+ * Imports one Wealth Spectrum export, all or nothing: every row is validated first, and the
+ * whole file is merged in one transaction. Any problem rejects the file and writes no data;
+ * the run itself (with its problems) is recorded either way.
+ */
+export async function runImport(deps: ImportDeps, req: ImportRequest): Promise<ImportRun> {
+  const fileName = req.fileName ?? path.basename(req.filePath);
+  const started = Date.now();
+  const run = await startImportRun(deps.db.sql, { kind: req.kind, fileName, source: req.source, actor: req.actor });
+  let info: FileInfo | undefined;
+  try {
+    info = await inspectFile(req.filePath, deps.maxBytes);
+    const counts = await importFile(deps, req.kind, info, run.id);
+    const done = await finishImportRun(deps.db.sql, run.id, { status: 'succeeded', info, ...counts });
+    deps.log?.info({ event: 'import', runId: run.id, kind: req.kind, file: fileName, status: 'succeeded', ...counts, ms: Date.now() - started }, 'import succeeded');
+    deps.onImported?.(done);
+    return done;
+  } catch (err) {
+    const error =
+      err instanceof ImportRejectedError
+        ? { code: err.code, message: err.message, details: err.problems }
+        : { code: 'IMPORT_FAILED', message: 'The import failed unexpectedly; nothing was written.' };
+    await finishImportRun(deps.db.sql, run.id, { status: 'failed', info, error });
+    deps.log?.[err instanceof ImportRejectedError ? 'warn' : 'error'](
+      { event: 'import', runId: run.id, kind: req.kind, file: fileName, status: 'failed', code: error.code, problems: err instanceof ImportRejectedError ? err.problems.length : undefined, err: err instanceof ImportRejectedError ? undefined : err, ms: Date.now() - started },
+      'import failed',
+    );
+    if (err instanceof ImportRejectedError) {
+      (err as ImportRejectedError & { runId?: number }).runId = run.id;
+      throw err;
+    }
+    throw err;
+  }
+}
+
+async function importFile(deps: ImportDeps, kind: ImportKind, info: FileInfo, runId: number) {
+  const { mapping } = deps;
+  const handler = KIND_HANDLERS[kind];
+  const spec = mapping.kinds[kind];
+  const maxErrors = mapping.defaults.maxErrors;
+  const mapped = Object.entries(spec.columns).filter(([, c]) => c.type !== 'identity').map(([f]) => f);
+  const fields = [...mapped, ...handler.derived];
+
+  return deps.db.sql.begin(async (tx) => {
+    const rows = readRows(info)[Symbol.asyncIterator]();
+    const normalizer = await bindRows(mapping, kind, rows);
+    if (!normalizer) throw new ImportRejectedError('EMPTY_FILE', 'The file has no rows.');
+    const staging = await createStaging(tx, fields, deps.db.kind === 'postgres');
+    const problems: RowProblem[] = [];
+    let problemCount = 0;
+    let total = 0;
+    const ctx: DeriveContext = { mapping, occurrences: new Map() };
+    const bound = new Map(normalizer.binding.columns.map((c) => [c.field, c]));
+
+    for (let next = await rows.next(); !next.done; next = await rows.next()) {
+      total++;
+      const before = problems.length;
+      const rec = normalizer.normalize(next.value, problems);
+      let bad = !rec;
+      if (rec) {
+        const derivedProblem = handler.derive?.(rec, ctx);
+        if (derivedProblem) {
+          bad = true;
+          const c = bound.get(derivedProblem.field);
+          problems.push({ row: next.value.row, column: c ? c.index + 1 : null, columnName: c?.header ?? derivedProblem.field, value: c ? String(next.value.cells[c.index] ?? '') : null, message: derivedProblem.message });
+        }
+      }
+      if (bad) {
+        problemCount += Math.max(1, problems.length - before);
+        if (problems.length > maxErrors) problems.length = maxErrors; // keep the first ones, keep counting
+        continue;
+      }
+      if (problemCount === 0) await staging.add(next.value.row, fields.map((f) => rec![f] ?? null));
+    }
+    await staging.finish();
+    if (total === 0) throw new ImportRejectedError('EMPTY_FILE', 'The file has a header but no data rows.');
+    if (problemCount) throw rejected(problems, problemCount);
+
+    const duplicates = await duplicateKeys(tx, staging.table, spec.key);
+    if (duplicates.length) throw rejected(duplicates, duplicates.length, 'DUPLICATE_KEYS');
+    const refProblems = (await handler.references?.(tx, staging.table)) ?? [];
+    if (refProblems.length) throw rejected(refProblems, refProblems.length, 'UNKNOWN_REFERENCES');
+
+    await tx`select pg_advisory_xact_lock(${IMPORT_LOCK})`;
+    const counts = await handler.merge(tx, staging.table, runId, normalizer.binding.present);
+    return { rowsTotal: total, inserted: counts.inserted, updated: counts.updated, unchanged: total - counts.inserted - counts.updated };
+  });
+}
+
+function rejected(problems: RowProblem[], count: number, code = 'INVALID_ROWS'): ImportRejectedError {
+  const shown = problems.slice(0, 100);
+  return new ImportRejectedError(code, `${count} problem${count === 1 ? '' : 's'} found; the file was not imported${count > shown.length ? ` (first ${shown.length} listed)` : ''}.`, shown);
+}
+
+/** Rows whose natural key repeats an earlier row of the same file. */
+async function duplicateKeys(tx: Queryable, stg: string, key: string[]): Promise<RowProblem[]> {
+  const cols = key.join(', ');
+  const [any] = await tx.unsafe<{ n: number }[]>(`select count(*)::int as n from (select 1 from ${stg} group by ${cols} having count(*) > 1 limit 1) d`);
+  if (!any!.n) return [];
+  const rows = await tx.unsafe<{ row_no: number; first_row: number; k: string }[]>(
+    `select row_no, first_row, concat_ws(' / ', ${cols}) as k from (
+       select row_no, ${cols}, min(row_no) over (partition by ${cols}) as first_row, count(*) over (partition by ${cols}) as n from ${stg}
+     ) d where n > 1 and row_no <> first_row order by row_no limit 100`,
+  );
+  return rows.map((r) => ({ row: r.row_no, column: null, columnName: key.join(' + '), value: r.k.replace(/^REF:/, '').replace(/ \/ REF:/, ' / '), message: `duplicate of row ${r.first_row} (same ${key.join(' + ')})` }));
+}
