@@ -303,7 +303,7 @@ describe('demo book', () => {
     const rows = readCsv(file('benchmark-values').path).rows;
     for (const i of bm.indices) expect(rows.some((r) => r.index_code === i.code), i.code).toBe(true);
     const liquid = rows.filter((r) => r.index_code === 'LIQUID_PROXY');
-    expect(liquid[0]!.date >= '2015-08-30').toBe(true);
-    expect(rows.every((r) => r.date <= book.asOf)).toBe(true);
+    expect(liquid[0]!.date! >= '2015-08-30').toBe(true);
+    expect(rows.every((r) => r.date! <= book.asOf)).toBe(true);
   });
 });
