@@ -16,6 +16,8 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   poolMax?: number;
+  /** False when another process's connection shares the backend (worker threads on PGlite). */
+  prepare?: boolean;
 }
 
 const common = {
@@ -29,7 +31,7 @@ const common = {
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = postgres(opts.databaseUrl, { ...common, max: opts.poolMax ?? 10 });
+    const sql = postgres(opts.databaseUrl, { ...common, max: opts.poolMax ?? 10, prepare: opts.prepare ?? true });
     return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
   }
   const server = await startEmbeddedServer(opts.dataDir);

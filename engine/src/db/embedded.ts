@@ -46,7 +46,7 @@ export async function startEmbeddedServer(dataDir: string): Promise<EmbeddedServ
 
   if (fs.existsSync(lockPath)) {
     const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockInfo;
-    if (lock.pid !== process.pid && isAlive(lock.pid) && (await canConnect(lock.port))) {
+    if (isAlive(lock.pid) && (await canConnect(lock.port))) {
       return { port: lock.port, shared: true, stop: async () => {} };
     }
     fs.rmSync(lockPath, { force: true }); // stale: its owner is gone

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../../lib/logger.js';
+import type { Metrics } from '../../lib/metrics.js';
 import type { Database, Queryable } from '../../db/client.js';
 import { ImportRejectedError, type RowProblem } from '../../lib/errors.js';
 import { inspectFile, type FileInfo } from '../../connectors/wealth-spectrum/inspect-file.js';
@@ -23,6 +24,7 @@ export interface ImportDeps {
   mapping: ImportMapping;
   maxBytes: number;
   log?: Logger;
+  metrics?: Metrics;
   /** Called after a successful import (analytics recompute, notifications). */
   onImported?: (run: ImportRun) => void;
 }
@@ -44,6 +46,7 @@ export async function runImport(deps: ImportDeps, req: ImportRequest): Promise<I
     info = await inspectFile(req.filePath, deps.maxBytes);
     const counts = await importFile(deps, req.kind, info, run.id);
     const done = await finishImportRun(deps.db.sql, run.id, { status: 'succeeded', info, ...counts });
+    deps.metrics?.importRows.inc({ kind: req.kind, outcome: 'imported' }, counts.rowsTotal);
     deps.log?.info({ event: 'import', runId: run.id, kind: req.kind, file: fileName, status: 'succeeded', ...counts, ms: Date.now() - started }, 'import succeeded');
     deps.onImported?.(done);
     return done;
@@ -53,14 +56,11 @@ export async function runImport(deps: ImportDeps, req: ImportRequest): Promise<I
         ? { code: err.code, message: err.message, details: err.problems }
         : { code: 'IMPORT_FAILED', message: 'The import failed unexpectedly; nothing was written.' };
     await finishImportRun(deps.db.sql, run.id, { status: 'failed', info, error });
+    deps.metrics?.importFailures.inc({ kind: req.kind, code: error.code });
     deps.log?.[err instanceof ImportRejectedError ? 'warn' : 'error'](
       { event: 'import', runId: run.id, kind: req.kind, file: fileName, status: 'failed', code: error.code, problems: err instanceof ImportRejectedError ? err.problems.length : undefined, err: err instanceof ImportRejectedError ? undefined : err, ms: Date.now() - started },
       'import failed',
     );
-    if (err instanceof ImportRejectedError) {
-      (err as ImportRejectedError & { runId?: number }).runId = run.id;
-      throw err;
-    }
     throw err;
   }
 }
