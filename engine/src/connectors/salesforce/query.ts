@@ -227,7 +227,10 @@ export async function bulkQuery(conn: Connection, soql: string, options: BulkQue
         return records;
       } finally {
         // Best effort: completed jobs are cleaned up, abandoned ones too (Salesforce would keep them 7 days).
-        conn.request({ method: 'DELETE', url: `/jobs/query/${job.id}` }).catch(() => undefined);
+        await conn.request({ method: 'DELETE', url: `/jobs/query/${job.id}` }).then(
+          () => undefined,
+          () => undefined,
+        );
       }
     },
     { ...options.retry, retryable: options.retry?.retryable ?? retryable },
