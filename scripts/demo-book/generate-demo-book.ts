@@ -23,7 +23,6 @@ import {
   ENTITY_SUFFIXES,
   FEMALE_FIRST,
   MALE_FIRST,
-  RISK_PROFILES,
   SECURITIES,
   STRATEGY_BY_RISK,
   SURNAMES,
@@ -1164,4 +1163,3 @@ export async function generateDemoBook(opts: DemoBookOptions): Promise<{ files: 
   return { files, asOf: to, stats };
 }
 
-export { RISK_PROFILES };
