@@ -87,6 +87,22 @@ describe('updateRecords (sObject Collections)', () => {
   });
 });
 
+describe('transient failures on a PATCH (which the jsforce transport never retries)', () => {
+  it('503 and a call-level UNABLE_TO_LOCK_ROW are retried by withRetry', async () => {
+    const { fake, ids } = await orgWithFinancialAccounts(3);
+    const conn = await connectTo(fake);
+    fake.faults.inject({ kind: 'unavailable', path: '/composite/sobjects' });
+    fake.faults.inject({ kind: 'lock-row', path: '/composite/sobjects' });
+    const reasons: string[] = [];
+    const results = await updateRecords(conn, 'FinServ__FinancialAccount__c', ids.map((Id) => ({ Id, FinServ__Balance__c: 9 })), {
+      retry: { ...FAST_RETRY, onRetry: (r) => reasons.push(r.reason) },
+    });
+    expect(results.every((r) => r.success)).toBe(true);
+    expect(reasons).toEqual(['SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW']);
+    expect(compositeCalls(fake).map((r) => r.status)).toEqual([503, 400, 200]);
+  });
+});
+
 describe('uploadContentVersion', () => {
   // Every byte value, so any text re-encoding of the binary part would show.
   const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('\n%%EOF\n')]);
