@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AnalyticsInputError } from '../shared/analytics-error.js';
 import { aumTrend } from './aum-trend.js';
 
 // P1 valued 100 (1 Jan), 120 (3 Jan), 130 (15 Feb); P2 funded 50 (2 Jan), closed to 0 on 1 Feb.
@@ -30,6 +31,15 @@ describe('aumTrend', () => {
 
   it('groups by Indian financial year', () => {
     expect(aumTrend(valuations, { grain: 'year' })).toEqual([{ period: 'FY2023-24', date: '2024-02-15', aum: '130', portfolios: 1 }]);
+  });
+
+  it('rejects two valuations of one portfolio on the same date', () => {
+    expect(() =>
+      aumTrend([
+        { portfolioId: 'P1', date: '2024-01-01', value: '1' },
+        { portfolioId: 'P1', date: '2024-01-01', value: '2' },
+      ]),
+    ).toThrow(AnalyticsInputError);
   });
 
   it('is empty without valuations', () => {

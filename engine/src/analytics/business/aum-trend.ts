@@ -1,5 +1,7 @@
-import { toDayNumber } from '../shared/iso-date.js';
-import { Dec, decString, toDec, type Money } from '../shared/money.js';
+import { AnalyticsInputError } from '../shared/analytics-error.js';
+import { formatScaled, parseScaled, rescale, type Scaled } from '../shared/fixed-point.js';
+import { fromDayNumber, toDayNumber } from '../shared/iso-date.js';
+import type { Money } from '../shared/money.js';
 import { bucketOf, type Grain, type YearBasis } from './reporting-bucket.js';
 
 export interface PortfolioValuation {
@@ -30,26 +32,41 @@ export function aumTrend(
   options: { grain?: 'day' | Grain; basis?: YearBasis } = {},
 ): AumPoint[] {
   const grain = options.grain ?? 'day';
-  const sorted = valuations.map((v) => ({ ...v, day: toDayNumber(v.date) })).sort((a, b) => a.day - b.day);
-  const latest = new Map<string, Dec>();
-  let total = new Dec(0);
-  let nonZero = 0;
-  const points: AumPoint[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const v = sorted[i] as (typeof sorted)[number];
-    const value = toDec(v.value, `value of ${v.portfolioId} on ${v.date}`);
-    const previous = latest.get(v.portfolioId);
-    if (previous !== undefined) {
-      total = total.minus(previous);
-      if (!previous.isZero()) nonZero--;
+  const byPortfolio = new Map<string, { day: number; value: Scaled }[]>();
+  let scale = 0;
+  for (const v of valuations) {
+    const value = parseScaled(v.value, `value of ${v.portfolioId} on ${v.date}`);
+    scale = Math.max(scale, value.scale);
+    const list = byPortfolio.get(v.portfolioId) ?? [];
+    list.push({ day: toDayNumber(v.date), value });
+    byPortfolio.set(v.portfolioId, list);
+  }
+  // Each portfolio contributes the change of its value (and of whether it is non-zero) on its valuation days.
+  const deltas = new Map<number, { aum: bigint; count: number }>();
+  for (const [portfolioId, points] of byPortfolio) {
+    points.sort((a, b) => a.day - b.day);
+    let previous = 0n;
+    let previousDay = Number.NaN;
+    for (const { day, value } of points) {
+      if (day === previousDay) throw new AnalyticsInputError(`Duplicate valuation of ${portfolioId} on ${fromDayNumber(day)}`);
+      const units = rescale(value, scale);
+      const d = deltas.get(day) ?? { aum: 0n, count: 0 };
+      d.aum += units - previous;
+      d.count += (units !== 0n ? 1 : 0) - (previous !== 0n ? 1 : 0);
+      deltas.set(day, d);
+      previous = units;
+      previousDay = day;
     }
-    latest.set(v.portfolioId, value);
-    total = total.plus(value);
-    if (!value.isZero()) nonZero++;
-    const next = sorted[i + 1];
-    if (next !== undefined && next.day === v.day) continue; // finish the day first
-    const period = grain === 'day' ? v.date : bucketOf(v.date, grain, options.basis).period;
-    const point = { period, date: v.date, aum: decString(total), portfolios: nonZero };
+  }
+  let aum = 0n;
+  let count = 0;
+  const points: AumPoint[] = [];
+  for (const [day, d] of [...deltas].sort(([a], [b]) => a - b)) {
+    aum += d.aum;
+    count += d.count;
+    const date = fromDayNumber(day);
+    const period = grain === 'day' ? date : bucketOf(date, grain, options.basis).period;
+    const point = { period, date, aum: formatScaled(aum, scale), portfolios: count };
     const last = points[points.length - 1];
     if (last !== undefined && last.period === period) points[points.length - 1] = point;
     else points.push(point);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AnalyticsInputError } from '../shared/analytics-error.js';
 import { compositeTwrr } from './composite-twrr.js';
 
 describe('compositeTwrr', () => {
@@ -54,6 +55,43 @@ describe('compositeTwrr', () => {
       { valuations: [{ date: '2024-01-01', value: '0.2' }] },
     ]);
     expect(result.pooledValuations).toEqual([{ date: '2024-01-01', value: '0.3' }]);
+  });
+
+  it('handles a portfolio that closes: its outflow and final 0 valuation leave the composite', () => {
+    // A: 100 → 100 → 100. B: 100 → 110, then redeemed in full (−110 at the start of 3 Jan), valued 0.
+    // Pooled: 200 → 210 (+5%) → 100 with flow −110: (100 − 210 + 110) / (210 − 110) = 0 → composite 5% (hand)
+    const result = compositeTwrr([
+      {
+        valuations: [
+          { date: '2024-01-01', value: '100' },
+          { date: '2024-01-02', value: '100' },
+          { date: '2024-01-03', value: '100' },
+        ],
+      },
+      {
+        valuations: [
+          { date: '2024-01-01', value: '100' },
+          { date: '2024-01-02', value: '110' },
+          { date: '2024-01-03', value: '0' },
+        ],
+        flows: [{ date: '2024-01-03', amount: '-110' }],
+      },
+    ]);
+    expect(result.subperiods.map((s) => s.return)).toEqual([0.05, 0]);
+    expect(result.twrr).toBeCloseTo(0.05, 15);
+  });
+
+  it('rejects duplicate valuation dates within a portfolio', () => {
+    expect(() =>
+      compositeTwrr([
+        {
+          valuations: [
+            { date: '2024-01-01', value: '1' },
+            { date: '2024-01-01', value: '2' },
+          ],
+        },
+      ]),
+    ).toThrow(AnalyticsInputError);
   });
 
   it('is undefined (null) with no portfolios', () => {

@@ -1,5 +1,7 @@
-import { toDayNumber, fromDayNumber } from '../shared/iso-date.js';
-import { Dec, decString, toDec } from '../shared/money.js';
+import { AnalyticsInputError } from '../shared/analytics-error.js';
+import { fromDayNumber, toDayNumber } from '../shared/iso-date.js';
+import { formatScaled, parseScaled, rescale } from '../shared/fixed-point.js';
+import { decString, type Dec } from '../shared/money.js';
 import { dailyTwrr, type DailyTwrrResult, type FlowTiming, type Valuation } from './daily-twrr.js';
 import { alignFlows, type CashFlow } from './flow-alignment.js';
 
@@ -20,53 +22,57 @@ export interface CompositeTwrrResult extends DailyTwrrResult {
  * - The pooled dates are the union of all valuation dates. On a date a portfolio has no valuation, its last known
  *   value is carried forward (0 before its first valuation), so a closed portfolio must end with a 0 valuation.
  * - Each portfolio's flows attach to its own next valuation date first, then are pooled on that date.
+ * Values are summed exactly as scaled integers; cost is linear in the number of valuations.
  */
 export function compositeTwrr(
   portfolios: readonly CompositeMember[],
   options: { flowTiming?: FlowTiming } = {},
 ): CompositeTwrrResult {
-  const allDays = new Set<number>();
-  const members = portfolios.map((p) => {
+  const members = portfolios.map((p, member) => {
     const points = p.valuations
-      .map((v) => ({ day: toDayNumber(v.date), value: toDec(v.value, `value on ${v.date}`) }))
+      .map((v) => ({ day: toDayNumber(v.date), value: parseScaled(v.value, `value on ${v.date}`) }))
       .sort((a, b) => a.day - b.day);
-    for (const point of points) allDays.add(point.day);
+    for (let i = 1; i < points.length; i++) {
+      if (points[i - 1]?.day === points[i]?.day) {
+        throw new AnalyticsInputError(`Duplicate valuation date ${fromDayNumber(points[i]?.day ?? 0)} in portfolio #${member}`);
+      }
+    }
     return { points, flows: p.flows ?? [] };
   });
-  const days = [...allDays].sort((a, b) => a - b);
-  const indexOfDay = new Map(days.map((day, i) => [day, i]));
-  const pooledValue: Dec[] = days.map(() => new Dec(0));
-  const pooledFlow: (Dec | undefined)[] = days.map(() => undefined);
-  const unattachedFlows: CashFlow[] = [];
+  let scale = 0;
+  for (const { points } of members) for (const { value } of points) scale = Math.max(scale, value.scale);
 
+  // Each portfolio contributes the change of its value on its valuation days; the pooled value is the running sum.
+  const deltaByDay = new Map<number, bigint>();
+  const flowsByDay = new Map<number, Dec>();
+  const unattachedFlows: CashFlow[] = [];
   for (const { points, flows } of members) {
-    // values, carried forward
-    let k = 0;
-    let current: Dec | null = null;
-    for (const [i, day] of days.entries()) {
-      while (k < points.length && (points[k] as { day: number }).day <= day) {
-        current = (points[k] as { value: Dec }).value;
-        k++;
-      }
-      if (current !== null) pooledValue[i] = (pooledValue[i] as Dec).plus(current);
+    let previous = 0n;
+    for (const { day, value } of points) {
+      const units = rescale(value, scale);
+      deltaByDay.set(day, (deltaByDay.get(day) ?? 0n) + units - previous);
+      previous = units;
     }
-    // flows, attached to this portfolio's own valuation dates, then placed on the pooled calendar
-    const ownDays = points.map((p) => p.day);
+    const ownDays = points.map((point) => point.day);
     const aligned = alignFlows(ownDays, flows);
     unattachedFlows.push(...aligned.unattached);
-    for (const [j, amount] of aligned.byIndex.entries()) {
+    for (const [i, amount] of aligned.byIndex.entries()) {
       if (amount === undefined) continue;
-      const i = indexOfDay.get(ownDays[j] as number) as number;
-      const existing = pooledFlow[i];
-      pooledFlow[i] = existing === undefined ? amount : existing.plus(amount);
+      const day = ownDays[i] as number;
+      const existing = flowsByDay.get(day);
+      flowsByDay.set(day, existing === undefined ? amount : existing.plus(amount));
     }
   }
-
-  const pooledValuations = days.map((day, i) => ({ date: fromDayNumber(day), value: decString(pooledValue[i] as Dec) }));
-  const pooledFlows: { date: string; amount: string }[] = [];
-  for (const [i, amount] of pooledFlow.entries()) {
-    if (amount !== undefined) pooledFlows.push({ date: fromDayNumber(days[i] as number), amount: decString(amount) });
-  }
+  let total = 0n;
+  const pooledValuations = [...deltaByDay]
+    .sort(([a], [b]) => a - b)
+    .map(([day, delta]) => {
+      total += delta;
+      return { date: fromDayNumber(day), value: formatScaled(total, scale) };
+    });
+  const pooledFlows = [...flowsByDay]
+    .sort(([a], [b]) => a - b)
+    .map(([day, amount]) => ({ date: fromDayNumber(day), amount: decString(amount) }));
   const result = dailyTwrr({ valuations: pooledValuations, flows: pooledFlows, flowTiming: options.flowTiming });
   return { ...result, unattachedFlows, pooledValuations, pooledFlows };
 }
