@@ -1,40 +1,85 @@
 import fs from 'node:fs';
-import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import Papa from 'papaparse';
 import { ImportRejectedError } from '../../lib/errors.js';
 import type { FileInfo } from './inspect-file.js';
 
 export type Cell = string | number | Date | null;
 
-/** One row as the user sees it: `row` is the 1-based row (CSV: line) number in the file. */
+/**
+ * One row as the user sees it: `row` is its 1-based row number, as a spreadsheet shows the file
+ * (for CSV, the record number counting blank lines; for XLSX, the sheet's row number).
+ */
 export interface RawRow {
   row: number;
   cells: Cell[];
 }
 
-/** Streams the rows of a CSV or XLSX file (first worksheet), header row included. */
-export function readRows(file: FileInfo): AsyncIterable<RawRow> {
-  return file.format === 'xlsx' ? readXlsx(file.path) : readCsv(file);
+/** Streams the rows of a CSV or XLSX file (first worksheet), header row included, in batches. */
+export function readRowBatches(file: FileInfo): AsyncIterable<RawRow[]> {
+  return file.format === 'xlsx' ? batched(readXlsx(file.path), 1000) : readCsv(file);
 }
 
-async function* readCsv(file: FileInfo): AsyncIterable<RawRow> {
-  const source =
+/** Row by row (small files, tests). */
+export async function* readRows(file: FileInfo): AsyncIterable<RawRow> {
+  for await (const batch of readRowBatches(file)) yield* batch;
+}
+
+async function* batched<T>(items: AsyncIterable<T>, size: number): AsyncIterable<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** Papaparse in chunk mode, paused between chunks: one await per ~1 MB of text, not per row. */
+async function* readCsv(file: FileInfo): AsyncIterable<RawRow[]> {
+  const text =
     file.encoding === 'utf-8'
       ? fs.createReadStream(file.path, { encoding: 'utf8', highWaterMark: 1 << 20 })
-      : fs.createReadStream(file.path, { highWaterMark: 1 << 20 }).pipe(iconv.decodeStream('win1252'));
-  const parser = source.pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, delimiter: detectDelimiter(file) }),
-  );
-  try {
-    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { row: rec.info.lines, cells: rec.record };
-    }
-  } catch (err) {
-    const e = err as { code?: string; message: string; lines?: number };
-    throw new ImportRejectedError('MALFORMED_CSV', `The CSV cannot be read: ${e.message}`, [
-      { row: e.lines ?? 0, column: null, columnName: null, value: null, message: e.message },
-    ]);
+      : (fs.createReadStream(file.path, { highWaterMark: 1 << 20 }).pipe(iconv.decodeStream('win1252')) as unknown as Readable);
+  const queue: (RawRow[] | Error | null)[] = [];
+  let wake: (() => void) | undefined;
+  let parser: Papa.Parser | undefined;
+  let row = 0;
+  const push = (item: RawRow[] | Error | null) => {
+    queue.push(item);
+    wake?.();
+  };
+  text.on('error', (err: Error) => push(err));
+  Papa.parse<string[]>(text as unknown as NodeJS.ReadableStream, {
+    delimiter: detectDelimiter(file),
+    skipEmptyLines: false,
+    chunk(results, p) {
+      parser = p;
+      const batch: RawRow[] = [];
+      for (const cells of results.data) {
+        row++;
+        if (row === 1 && typeof cells[0] === 'string' && cells[0].charCodeAt(0) === 0xfeff) cells[0] = cells[0].slice(1);
+        if (cells.length === 1 && cells[0] === '') continue; // blank line
+        batch.push({ row, cells });
+      }
+      p.pause();
+      push(batch);
+    },
+    complete: () => push(null),
+    error: (err: Error) => push(err),
+  });
+  for (;;) {
+    if (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+    const item = queue.shift()!;
+    if (item === null) return;
+    if (item instanceof Error) throw new ImportRejectedError('MALFORMED_CSV', `The CSV cannot be read: ${item.message}`);
+    yield item;
+    parser?.resume();
   }
 }
 

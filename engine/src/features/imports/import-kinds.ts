@@ -39,33 +39,50 @@ function securityKey(isin: string | null | undefined, name: string | null | unde
   return name ? `NAME:${name.toUpperCase().replace(/\s+/g, ' ')}` : null;
 }
 
-/** Builds an upsert that updates only the columns the file supplied and counts inserts vs real changes. */
-function upsertSql(o: {
+interface MergeSpec {
   table: string;
-  conflict: string[];
+  /** The natural key: target columns whose expressions identify a row. */
+  key: string[];
   columns: { col: string; expr: string; field?: string; compare?: boolean }[];
   from: string;
-  orderBy: string;
   present: Set<string>;
-}): string {
-  const cols = o.columns.map((c) => c.col);
-  const updatable = o.columns.filter((c) => !o.conflict.includes(c.col) && (!c.field || o.present.has(c.field)));
-  const compared = updatable.filter((c) => c.compare !== false);
-  const set = updatable.map((c) => `${c.col} = excluded.${c.col}`);
-  const onConflict = compared.length
-    ? `do update set ${set.join(', ')} where (${compared.map((c) => `t.${c.col}`).join(', ')}, 0) is distinct from (${compared.map((c) => `excluded.${c.col}`).join(', ')}, 0)`
-    : 'do nothing';
-  return `with up as (
-    insert into ${o.table} as t (${cols.join(', ')})
-    select ${o.columns.map((c) => c.expr).join(', ')} from ${o.from} order by ${o.orderBy}
-    on conflict (${o.conflict.join(', ')}) ${onConflict}
-    returning (xmax = 0) as ins)
-  select count(*) filter (where ins)::int as inserted, count(*) filter (where not ins)::int as updated from up`;
 }
 
-async function runUpsert(tx: Queryable, text: string, params: unknown[] = []): Promise<MergeCounts> {
-  const [row] = await tx.unsafe<MergeCounts[]>(text, params as never[]);
-  return { inserted: row!.inserted, updated: row!.updated };
+/**
+ * Merges staged rows: updates rows whose values changed (only the columns the file supplied), then
+ * inserts rows whose key is new. Two set-wise statements instead of a speculative upsert: much faster
+ * for bulk loads, and safe because imports hold a global lock while merging.
+ */
+async function mergeRows(tx: Queryable, o: MergeSpec): Promise<MergeCounts> {
+  const keyCols = o.columns.filter((c) => o.key.includes(c.col));
+  const updatable = o.columns.filter((c) => !o.key.includes(c.col) && (!c.field || o.present.has(c.field)));
+  const compared = updatable.filter((c) => c.compare !== false);
+  const source = `select ${o.columns.map((c) => `${c.expr} as ${c.col}`).join(', ')} from ${o.from}`;
+  const keyMatch = keyCols.map((c) => `t.${c.col} = s.${c.col}`).join(' and ');
+  // A key-only probe first: on a first load nothing matches and the costly compare-and-update join is skipped.
+  const [probe] = await tx.unsafe<{ n: number }[]>(
+    `select count(*)::int as n from (select ${keyCols.map((c) => `${c.expr} as ${c.col}`).join(', ')} from ${o.from}) s
+     where exists (select 1 from ${o.table} t where ${keyMatch})`,
+  );
+  let updated = 0;
+  if (compared.length && probe!.n > 0) {
+    const [row] = await tx.unsafe<{ n: number }[]>(
+      `with changed as (
+         update ${o.table} t set ${updatable.map((c) => `${c.col} = s.${c.col}`).join(', ')}
+         from (${source}) s
+         where ${keyMatch}
+           and (${compared.map((c) => `t.${c.col}`).join(', ')}, 0) is distinct from (${compared.map((c) => `s.${c.col}`).join(', ')}, 0)
+         returning 1)
+       select count(*)::int as n from changed`,
+    );
+    updated = row!.n;
+  }
+  const inserted = await tx.unsafe(
+    `insert into ${o.table} (${o.columns.map((c) => c.col).join(', ')})
+     select * from (${source}) s
+     ${probe!.n > 0 ? `where not exists (select 1 from ${o.table} t where ${keyMatch})` : ''}`,
+  );
+  return { inserted: inserted.count, updated };
 }
 
 async function unknownCodes(tx: Queryable, stg: string, field: string, table: string, col: string, label: string): Promise<RowProblem[]> {
@@ -85,21 +102,17 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
     derive: (r) => (r.value !== null && Number(r.value) <= 0 ? { field: 'value', message: 'an index value must be positive' } : undefined),
     references: (tx, stg) => unknownCodes(tx, stg, 'index_code', 'indices', 'code', 'index code (see config/benchmarks.json)'),
     merge: (tx, stg, _runId, present) =>
-      runUpsert(
-        tx,
-        upsertSql({
+      mergeRows(tx, {
           table: 'index_values',
-          conflict: ['index_code', 'value_date'],
+          key: ['index_code', 'value_date'],
           columns: [
             { col: 'index_code', expr: 's.index_code' },
             { col: 'value_date', expr: 's.date::date' },
             { col: 'value', expr: 's.value::numeric', field: 'value' },
           ],
           from: `${stg} s`,
-          orderBy: '1, 2',
           present,
         }),
-      ),
   },
 
   'relationship-managers': {
@@ -155,11 +168,9 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
          select distinct on (rm_code) rm_code, rm_name from ${stg} where rm_name is not null order by rm_code, row_no
          on conflict (rm_code) do nothing`,
       );
-      return runUpsert(
-        tx,
-        upsertSql({
+      return mergeRows(tx, {
           table: 'clients',
-          conflict: ['client_code'],
+          key: ['client_code'],
           columns: [
             { col: 'client_code', expr: 's.client_code' },
             { col: 'name', expr: 's.client_name', field: 'client_name' },
@@ -175,10 +186,8 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
             { col: 'updated_at', expr: 'now()', compare: false },
           ],
           from: `${stg} s left join relationship_managers rm on rm.rm_code = s.rm_code`,
-          orderBy: '1',
           present,
-        }),
-      );
+        });
     },
   },
 
@@ -191,11 +200,9 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
       ].sort((a, b) => a.row - b.row);
     },
     merge: (tx, stg, _runId, present) =>
-      runUpsert(
-        tx,
-        upsertSql({
+      mergeRows(tx, {
           table: 'portfolios',
-          conflict: ['portfolio_code'],
+          key: ['portfolio_code'],
           columns: [
             { col: 'portfolio_code', expr: 's.portfolio_code' },
             { col: 'client_id', expr: 'c.id', field: 'client_code' },
@@ -209,10 +216,8 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
             { col: 'updated_at', expr: 'now()', compare: false },
           ],
           from: `${stg} s join clients c on c.client_code = s.client_code join strategies st on st.code = s.strategy_code`,
-          orderBy: '1',
           present,
         }),
-      ),
   },
 
   transactions: {
@@ -229,11 +234,9 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
     references: (tx, stg) => unknownCodes(tx, stg, 'ws_account_code', 'portfolios', 'portfolio_code', 'portfolio (account) code'),
     async merge(tx, stg, runId, present) {
       await upsertSecurities(tx, stg, false);
-      return runUpsert(
-        tx,
-        upsertSql({
+      return mergeRows(tx, {
           table: 'transactions',
-          conflict: ['portfolio_id', 'source_key'],
+          key: ['portfolio_id', 'source_key'],
           columns: [
             { col: 'portfolio_id', expr: 'p.id' },
             { col: 'source_key', expr: 's.source_key' },
@@ -255,10 +258,8 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
             { col: 'import_run_id', expr: `${runId}`, compare: false },
           ],
           from: `${stg} s join portfolios p on p.portfolio_code = s.ws_account_code left join securities sec on sec.security_key = s.security_key`,
-          orderBy: '1, 2',
           present,
-        }),
-      );
+        });
     },
   },
 
@@ -275,11 +276,9 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
     },
     references: (tx, stg) => unknownCodes(tx, stg, 'ws_account_code', 'portfolios', 'portfolio_code', 'portfolio (account) code'),
     merge: (tx, stg, runId, present) =>
-      runUpsert(
-        tx,
-        upsertSql({
+      mergeRows(tx, {
           table: 'capital_flows',
-          conflict: ['portfolio_id', 'source_key'],
+          key: ['portfolio_id', 'source_key'],
           columns: [
             { col: 'portfolio_id', expr: 'p.id' },
             { col: 'source_key', expr: 's.source_key' },
@@ -292,10 +291,8 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
             { col: 'import_run_id', expr: `${runId}`, compare: false },
           ],
           from: `${stg} s join portfolios p on p.portfolio_code = s.ws_account_code`,
-          orderBy: '1, 2',
           present,
         }),
-      ),
   },
 
   holdings: {
@@ -307,11 +304,9 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
     references: (tx, stg) => unknownCodes(tx, stg, 'ws_account_code', 'portfolios', 'portfolio_code', 'portfolio (account) code'),
     async merge(tx, stg, runId, present) {
       await upsertSecurities(tx, stg, true);
-      const counts = await runUpsert(
-        tx,
-        upsertSql({
+      const counts = await mergeRows(tx, {
           table: 'holdings',
-          conflict: ['portfolio_id', 'as_of_date', 'security_id'],
+          key: ['portfolio_id', 'as_of_date', 'security_id'],
           columns: [
             { col: 'portfolio_id', expr: 'p.id' },
             { col: 'as_of_date', expr: 's.as_on_date::date' },
@@ -323,10 +318,8 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
             { col: 'import_run_id', expr: `${runId}`, compare: false },
           ],
           from: `${stg} s join portfolios p on p.portfolio_code = s.ws_account_code join securities sec on sec.security_key = s.security_key`,
-          orderBy: '1, 2, 3',
           present,
-        }),
-      );
+        });
       // A snapshot is whole: a security missing from a re-exported snapshot is no longer held.
       const removed = await tx.unsafe(
         `delete from holdings h using portfolios p
@@ -344,11 +337,9 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
     derive: (r) => (r.market_value !== null && r.market_value!.startsWith('-') ? { field: 'market_value', message: 'a portfolio value cannot be negative' } : undefined),
     references: (tx, stg) => unknownCodes(tx, stg, 'ws_account_code', 'portfolios', 'portfolio_code', 'portfolio (account) code'),
     merge: (tx, stg, runId, present) =>
-      runUpsert(
-        tx,
-        upsertSql({
+      mergeRows(tx, {
           table: 'valuations',
-          conflict: ['portfolio_id', 'valuation_date'],
+          key: ['portfolio_id', 'valuation_date'],
           columns: [
             { col: 'portfolio_id', expr: 'p.id' },
             { col: 'valuation_date', expr: 's.valuation_date::date' },
@@ -357,10 +348,8 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
             { col: 'import_run_id', expr: `${runId}`, compare: false },
           ],
           from: `${stg} s join portfolios p on p.portfolio_code = s.ws_account_code`,
-          orderBy: '1, 2',
           present,
         }),
-      ),
   },
 };
 

@@ -7,6 +7,8 @@ import { processInbox } from '../../jobs/import-inbox.js';
 import { OK_BOOK, fixture } from './test-helpers.js';
 
 let t: TestApp;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (r: Response): Promise<any> => r.json();
 beforeAll(async () => {
   t = await createTestApp({ IMPORT_MAX_BYTES: String(200 * 1024) });
 });
@@ -23,7 +25,7 @@ describe('auth', () => {
   it('opens /health without a key and reports the database kind', async () => {
     const res = await t.app.request('/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', database: t.db.kind, version: expect.any(String) });
+    expect(await json(res)).toEqual({ status: 'ok', database: t.db.kind, version: expect.any(String) });
   });
 
   it.each([
@@ -33,7 +35,7 @@ describe('auth', () => {
   ])('answers 401 for %s', async (_label, headers) => {
     const res = await t.app.request('/api/clients', { headers });
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+    expect((await json(res)).error.code).toBe('UNAUTHORIZED');
   });
 
   it('answers 403 when the key lacks the scope', async () => {
@@ -54,7 +56,7 @@ describe('POST /api/imports', () => {
   it('imports the good book and returns each run with its counts', async () => {
     for (const [kind, file] of OK_BOOK) {
       const res = await upload(fixture(file), kind);
-      const body = await res.json();
+      const body = await json(res);
       expect(res.status, JSON.stringify(body)).toBe(201);
       expect(body).toMatchObject({ kind, status: 'succeeded', source: 'api', fileName: path.basename(file) });
       expect(body.inserted).toBe(body.rowsTotal);
@@ -63,13 +65,13 @@ describe('POST /api/imports', () => {
 
   it('changes nothing on a second upload of the same file', async () => {
     const res = await upload(fixture('ok/transaction_statement.csv'), 'transactions');
-    expect(await res.json()).toMatchObject({ status: 'succeeded', rowsTotal: 16, inserted: 0, updated: 0, unchanged: 16 });
+    expect(await json(res)).toMatchObject({ status: 'succeeded', rowsTotal: 16, inserted: 0, updated: 0, unchanged: 16 });
   });
 
   it('rejects an invalid row with 422 and the problem list', async () => {
     const res = await upload(fixture('not-ok/bad_number.csv'), 'transactions');
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({
+    expect(await json(res)).toEqual({
       error: {
         code: 'INVALID_ROWS',
         message: '1 problem found; the file was not imported.',
@@ -83,24 +85,24 @@ describe('POST /api/imports', () => {
     fs.writeFileSync(big, `ws_account_code,valuation_date,market_value\n${'WS0000101,15/04/2021,"1,00,00,000.00"\n'.repeat(8000)}`);
     const res = await upload(big, 'valuations');
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('FILE_TOO_LARGE');
+    expect((await json(res)).error.code).toBe('FILE_TOO_LARGE');
   });
 
   it('answers 415 for a binary file and 400 for an unknown kind', async () => {
     expect((await upload(fixture('not-ok/binary.csv'), 'transactions')).status).toBe(415);
     const res = await upload(fixture('ok/rm_master.csv'), 'payments');
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toMatch(/"kind" must be one of/);
+    expect((await json(res)).error.message).toMatch(/"kind" must be one of/);
   });
 
   it('lists runs with their outcome, and shows one', async () => {
     const res = await t.app.request('/api/imports?pageSize=5&status=failed', { headers: t.auth() });
-    const body = await res.json();
+    const body = await json(res);
     expect(res.status).toBe(200);
     expect(body.total).toBeGreaterThanOrEqual(2);
     expect(body.items.every((r: { status: string }) => r.status === 'failed')).toBe(true);
     const one = await t.app.request(`/api/imports/${body.items[0].id}`, { headers: t.auth() });
-    expect((await one.json()).error.code).toBeTypeOf('string');
+    expect((await json(one)).error.code).toBeTypeOf('string');
     expect((await t.app.request('/api/imports/999999', { headers: t.auth() })).status).toBe(404);
     expect((await t.app.request('/api/imports/abc', { headers: t.auth() })).status).toBe(400);
   });
@@ -115,7 +117,7 @@ describe('POST /api/imports', () => {
 describe('GET /api/clients', () => {
   it('pages clients with RM and AUM from the latest valuations, and audits the read', async () => {
     const res = await t.app.request('/api/clients?page=1&pageSize=2', { headers: t.auth() });
-    const body = await res.json();
+    const body = await json(res);
     expect(res.status).toBe(200);
     expect(body.total).toBe(4);
     expect(body.items.map((c: { name: string }) => c.name)).toEqual(['Aarav Kapoor', 'Meera Nair']);
@@ -127,19 +129,19 @@ describe('GET /api/clients', () => {
 
   it('masks PAN for callers without PII permission', async () => {
     const res = await t.app.request('/api/clients?pageSize=1', { headers: t.auth(await t.keyWith(['read'])) });
-    expect((await res.json()).items[0].pan).toBe('XXXXX1234X');
+    expect((await json(res)).items[0].pan).toBe('XXXXX1234X');
   });
 
   it('rejects out-of-range paging with the one error format', async () => {
     const res = await t.app.request('/api/clients?pageSize=100000', { headers: t.auth() });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe('VALIDATION_FAILED');
+    expect((await json(res)).error.code).toBe('VALIDATION_FAILED');
   });
 });
 
 describe('documents and operations', () => {
   it('serves a generated OpenAPI document that includes the upload', async () => {
-    const doc = await (await t.app.request('/api/openapi.json')).json();
+    const doc = await json(await t.app.request('/api/openapi.json'));
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/api/imports', '/api/imports/{id}', '/api/clients']));
     expect(doc.paths['/api/imports'].post.requestBody.content['multipart/form-data']).toBeDefined();
   });
@@ -155,7 +157,7 @@ describe('documents and operations', () => {
     const res = await t.app.request('/api/nothing-here', { headers: t.auth() });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await res.json()).error.code).toBe('NOT_FOUND');
+    expect((await json(res)).error.code).toBe('NOT_FOUND');
   });
 });
 

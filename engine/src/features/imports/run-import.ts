@@ -6,7 +6,7 @@ import { ImportRejectedError, type RowProblem } from '../../lib/errors.js';
 import { inspectFile, type FileInfo } from '../../connectors/wealth-spectrum/inspect-file.js';
 import type { ImportKind, ImportMapping } from '../../connectors/wealth-spectrum/mapping.js';
 import { bindRows } from '../../connectors/wealth-spectrum/normalize-rows.js';
-import { readRows } from '../../connectors/wealth-spectrum/read-rows.js';
+import { readRowBatches, type RawRow } from '../../connectors/wealth-spectrum/read-rows.js';
 import { KIND_HANDLERS, type DeriveContext } from './import-kinds.js';
 import { createStaging } from './staging.js';
 import { finishImportRun, startImportRun, type ImportRun } from './imports.queries.js';
@@ -41,13 +41,14 @@ export async function runImport(deps: ImportDeps, req: ImportRequest): Promise<I
   const fileName = req.fileName ?? path.basename(req.filePath);
   const started = Date.now();
   const run = await startImportRun(deps.db.sql, { kind: req.kind, fileName, source: req.source, actor: req.actor });
+  deps.log?.info({ event: 'import', runId: run.id, kind: req.kind, file: fileName, status: 'started' }, 'import started');
   let info: FileInfo | undefined;
   try {
     info = await inspectFile(req.filePath, deps.maxBytes);
-    const counts = await importFile(deps, req.kind, info, run.id);
+    const { phasesMs, ...counts } = await importFile(deps, req.kind, info, run.id);
     const done = await finishImportRun(deps.db.sql, run.id, { status: 'succeeded', info, ...counts });
     deps.metrics?.importRows.inc({ kind: req.kind, outcome: 'imported' }, counts.rowsTotal);
-    deps.log?.info({ event: 'import', runId: run.id, kind: req.kind, file: fileName, status: 'succeeded', ...counts, ms: Date.now() - started }, 'import succeeded');
+    deps.log?.info({ event: 'import', runId: run.id, kind: req.kind, file: fileName, status: 'succeeded', ...counts, phasesMs, ms: Date.now() - started }, 'import succeeded');
     deps.onImported?.(done);
     return done;
   } catch (err) {
@@ -73,9 +74,11 @@ async function importFile(deps: ImportDeps, kind: ImportKind, info: FileInfo, ru
   const mapped = Object.entries(spec.columns).filter(([, c]) => c.type !== 'identity').map(([f]) => f);
   const fields = [...mapped, ...handler.derived];
 
+  const t0 = performance.now();
   return deps.db.sql.begin(async (tx) => {
-    const rows = readRows(info)[Symbol.asyncIterator]();
-    const normalizer = await bindRows(mapping, kind, rows);
+    const batches = readRowBatches(info)[Symbol.asyncIterator]();
+    const rows = rowsOf(batches);
+    const normalizer = await bindRows(mapping, kind, rows.iterator);
     if (!normalizer) throw new ImportRejectedError('EMPTY_FILE', 'The file has no rows.');
     const staging = await createStaging(tx, fields, deps.db.kind === 'postgres');
     const problems: RowProblem[] = [];
@@ -84,39 +87,74 @@ async function importFile(deps: ImportDeps, kind: ImportKind, info: FileInfo, ru
     const ctx: DeriveContext = { mapping, occurrences: new Map() };
     const bound = new Map(normalizer.binding.columns.map((c) => [c.field, c]));
 
-    for (let next = await rows.next(); !next.done; next = await rows.next()) {
+    const handle = (raw: RawRow): (string | null)[] | undefined => {
       total++;
       const before = problems.length;
-      const rec = normalizer.normalize(next.value, problems);
+      const rec = normalizer.normalize(raw, problems);
       let bad = !rec;
       if (rec) {
         const derivedProblem = handler.derive?.(rec, ctx);
         if (derivedProblem) {
           bad = true;
           const c = bound.get(derivedProblem.field);
-          problems.push({ row: next.value.row, column: c ? c.index + 1 : null, columnName: c?.header ?? derivedProblem.field, value: c ? String(next.value.cells[c.index] ?? '') : null, message: derivedProblem.message });
+          problems.push({ row: raw.row, column: c ? c.index + 1 : null, columnName: c?.header ?? derivedProblem.field, value: c ? String(raw.cells[c.index] ?? '') : null, message: derivedProblem.message });
         }
       }
       if (bad) {
         problemCount += Math.max(1, problems.length - before);
         if (problems.length > maxErrors) problems.length = maxErrors; // keep the first ones, keep counting
-        continue;
+        return undefined;
       }
-      if (problemCount === 0) await staging.add(next.value.row, fields.map((f) => rec![f] ?? null));
-    }
+      return problemCount === 0 ? fields.map((f) => rec![f] ?? null) : undefined;
+    };
+    const stageBatch = async (batch: RawRow[]) => {
+      const out: [number, (string | null)[]][] = [];
+      for (const raw of batch) {
+        const values = handle(raw);
+        if (values) out.push([raw.row, values]);
+      }
+      if (problemCount === 0) await staging.addBatch(out);
+    };
+    await stageBatch(rows.rest()); // what the header search read past the header
+    for (let next = await batches.next(); !next.done; next = await batches.next()) await stageBatch(next.value);
     await staging.finish();
     if (total === 0) throw new ImportRejectedError('EMPTY_FILE', 'The file has a header but no data rows.');
     if (problemCount) throw rejected(problems, problemCount);
 
+    const t1 = performance.now();
     const duplicates = await duplicateKeys(tx, staging.table, spec.key);
     if (duplicates.length) throw rejected(duplicates, duplicates.length, 'DUPLICATE_KEYS');
     const refProblems = (await handler.references?.(tx, staging.table)) ?? [];
     if (refProblems.length) throw rejected(refProblems, refProblems.length, 'UNKNOWN_REFERENCES');
 
+    const t2 = performance.now();
     await tx`select pg_advisory_xact_lock(${IMPORT_LOCK})`;
     const counts = await handler.merge(tx, staging.table, runId, normalizer.binding.present);
-    return { rowsTotal: total, inserted: counts.inserted, updated: counts.updated, unchanged: total - counts.inserted - counts.updated };
+    const phasesMs = { readAndStage: Math.round(t1 - t0), checks: Math.round(t2 - t1), merge: Math.round(performance.now() - t2) };
+    return { rowsTotal: total, inserted: counts.inserted, updated: counts.updated, unchanged: total - counts.inserted - counts.updated, phasesMs };
   });
+}
+
+/** Row-by-row view over batches for the header search; `rest()` returns the rows it buffered. */
+function rowsOf(batches: AsyncIterator<RawRow[]>) {
+  let buffer: RawRow[] = [];
+  return {
+    iterator: {
+      async next(): Promise<IteratorResult<RawRow>> {
+        while (!buffer.length) {
+          const b = await batches.next();
+          if (b.done) return { done: true, value: undefined };
+          buffer = b.value;
+        }
+        return { done: false, value: buffer.shift()! };
+      },
+    } as AsyncIterator<RawRow>,
+    rest(): RawRow[] {
+      const r = buffer;
+      buffer = [];
+      return r;
+    },
+  };
 }
 
 function rejected(problems: RowProblem[], count: number, code = 'INVALID_ROWS'): ImportRejectedError {

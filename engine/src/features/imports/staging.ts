@@ -9,7 +9,7 @@ import type { TransactionSql } from '../../db/client.js';
  */
 export interface StagingWriter {
   table: string;
-  add(rowNo: number, values: (string | null)[]): Promise<void>;
+  addBatch(rows: [rowNo: number, values: (string | null)[]][]): Promise<void>;
   finish(): Promise<void>;
 }
 
@@ -30,21 +30,19 @@ function copyEscape(v: string | null): string {
 
 async function copyWriter(tx: TransactionSql, table: string, fields: string[]): Promise<StagingWriter> {
   const stream: Writable = await tx.unsafe(`copy ${table} (row_no, ${fields.join(', ')}) from stdin`).writable();
-  let buffer: string[] = [];
-  const flush = async () => {
-    if (!buffer.length) return;
-    const chunk = buffer.join('');
-    buffer = [];
-    if (!stream.write(chunk)) await once(stream, 'drain');
-  };
   return {
     table,
-    async add(rowNo, values) {
-      buffer.push(`${rowNo}\t${values.map(copyEscape).join('\t')}\n`);
-      if (buffer.length >= 2000) await flush();
+    async addBatch(rows) {
+      if (!rows.length) return;
+      let chunk = '';
+      for (const [rowNo, values] of rows) {
+        chunk += `${rowNo}`;
+        for (const v of values) chunk += `\t${copyEscape(v)}`;
+        chunk += '\n';
+      }
+      if (!stream.write(chunk)) await once(stream, 'drain');
     },
     async finish() {
-      await flush();
       stream.end();
       await once(stream, 'finish');
     },
@@ -76,10 +74,12 @@ async function unnestWriter(tx: TransactionSql, table: string, fields: string[])
   };
   return {
     table,
-    async add(rowNo, values) {
-      rowNos.push(rowNo);
-      for (let i = 0; i < fields.length; i++) columns[i]!.push(values[i] ?? null);
-      if (rowNos.length >= BATCH) await flush();
+    async addBatch(rows) {
+      for (const [rowNo, values] of rows) {
+        rowNos.push(rowNo);
+        for (let i = 0; i < fields.length; i++) columns[i]!.push(values[i] ?? null);
+        if (rowNos.length >= BATCH) await flush();
+      }
     },
     finish: flush,
   };
