@@ -7,9 +7,8 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { requireAuth } from './features/auth/auth.middleware.js';
-import { clientRoutes } from './features/clients/clients.routes.js';
 import { healthRoutes } from './features/health/health.routes.js';
-import { importRoutes } from './features/imports/imports.routes.js';
+import { apiRoutes } from './features/api-routes.js';
 import { AppError } from './lib/errors.js';
 
 /** Builds the HTTP app: middleware, one error model, routes. No I/O happens here. */
@@ -70,8 +69,7 @@ export function createApp(deps: AppDeps) {
     if (c.req.path === '/api/openapi.json' || c.req.path === '/api/docs') return next();
     return requireAuth(c, next);
   });
-  app.route('/', importRoutes);
-  app.route('/', clientRoutes);
+  for (const routes of apiRoutes) app.route('/', routes);
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

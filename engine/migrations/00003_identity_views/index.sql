@@ -1,0 +1,2 @@
+-- Reserved for the identity_views work; filled in by that change.
+select 1;

@@ -1,0 +1,5 @@
+import { clientRoutes } from './clients/clients.routes.js';
+import { importRoutes } from './imports/imports.routes.js';
+
+/** Every feature's authenticated /api routes, mounted by createApp after the auth middleware. */
+export const apiRoutes = [importRoutes, clientRoutes];
