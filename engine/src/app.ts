@@ -4,6 +4,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { requireAuth } from './features/auth/auth.middleware.js';
@@ -37,7 +38,8 @@ export function createApp(deps: AppDeps) {
     c.header('x-request-id', c.var.requestId);
     await next();
     const ms = performance.now() - started;
-    const route = c.req.routePath || 'unmatched';
+    // The handler's route pattern (not a middleware's like /api/*): bounded label cardinality.
+    const route = matchedRoutes(c).filter((r) => r.method !== 'ALL').pop()?.path ?? 'unmatched';
     deps.metrics.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, ms / 1000);
     if (route !== '/health' && route !== '/metrics') {
       deps.log.info(

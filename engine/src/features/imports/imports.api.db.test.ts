@@ -148,7 +148,9 @@ describe('documents and operations', () => {
 
   it('exposes Prometheus metrics including import rows and failures', async () => {
     const text = await (await t.app.request('/metrics')).text();
-    expect(text).toMatch(/http_request_duration_seconds_bucket/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/clients",status="200"\} \d+/);
+    expect(text).toMatch(/route="\/api\/imports\/:id"/);
+    expect(text).not.toMatch(/route="\/api\/\*"/);
     expect(text).toMatch(/import_rows_total\{kind="transactions",outcome="imported"\} \d+/);
     expect(text).toMatch(/import_failures_total\{kind="transactions",code="INVALID_ROWS"\} \d+/);
   });
