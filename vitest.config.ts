@@ -17,6 +17,8 @@ export default defineConfig({
           name: 'db',
           include: ['engine/src/**/*.db.test.ts', 'scripts/**/*.db.test.ts'],
           globalSetup: ['engine/src/db/testing/global-setup.ts'],
+          // Lets memory tests measure live (retained) heap after a collection, not garbage not yet collected.
+          execArgv: ['--expose-gc'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
