@@ -1,5 +1,6 @@
+import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { clientRoutes } from './clients/clients.routes.js';
 import { importRoutes } from './imports/imports.routes.js';
 
 /** Every feature's authenticated /api routes, mounted by createApp after the auth middleware. */
-export const apiRoutes = [importRoutes, clientRoutes];
+export const apiRoutes = [importRoutes, clientRoutes, analyticsRoutes];
