@@ -9,6 +9,8 @@ export type Queryable = Sql | TransactionSql;
 export interface Database {
   sql: Sql;
   kind: 'embedded' | 'postgres';
+  /** How another thread or process reaches this same store (embedded: the engine's PGlite socket). */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -16,8 +18,8 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   poolMax?: number;
-  /** False when another process's connection shares the backend (worker threads on PGlite). */
-  prepare?: boolean;
+  /** `databaseUrl` is an embedded engine's socket (a worker joining it): no COPY, unnamed statements. */
+  joinEmbedded?: boolean;
 }
 
 const common = {
@@ -31,8 +33,9 @@ const common = {
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = postgres(opts.databaseUrl, { ...common, max: opts.poolMax ?? 10, prepare: opts.prepare ?? true });
-    return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+    const joining = opts.joinEmbedded === true;
+    const sql = postgres(opts.databaseUrl, { ...common, max: joining ? 1 : (opts.poolMax ?? 10), prepare: !joining });
+    return { sql, kind: joining ? 'embedded' : 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   const server = await startEmbeddedServer(opts.dataDir);
   // PGlite is one backend session shared by every socket connection: one pooled connection keeps
@@ -50,6 +53,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   return {
     sql,
     kind: 'embedded',
+    url: `postgres://postgres@127.0.0.1:${server.port}/postgres`,
     async close() {
       await sql.end({ timeout: 5 });
       await server.stop();

@@ -74,8 +74,14 @@ export async function processInbox(deps: AppDeps, dir: string, settleMs = 2000):
   return results;
 }
 
+export interface InboxWorkerData {
+  inbox: string;
+  databaseUrl: string;
+  joinEmbedded: boolean;
+}
+
 /** Schedules the inbox job (bree, cron from IMPORT_INBOX_CRON) in a worker thread. */
-export async function startImportInbox(deps: AppDeps): Promise<{ stop(): Promise<void> }> {
+export async function startImportInbox(deps: AppDeps): Promise<{ stop(): Promise<void>; runNow(): Promise<void> }> {
   const dir = path.resolve(deps.env.IMPORT_INBOX_DIR!);
   fs.mkdirSync(dir, { recursive: true });
   const bree = new Bree({
@@ -88,7 +94,8 @@ export async function startImportInbox(deps: AppDeps): Promise<{ stop(): Promise
         name: 'import-inbox',
         path: path.join(import.meta.dirname, 'import-inbox.worker.mjs'),
         cron: deps.env.IMPORT_INBOX_CRON,
-        worker: { workerData: { inbox: dir } },
+        // The worker joins this engine's store: PostgreSQL by URL, or the embedded PGlite's socket.
+        worker: { workerData: { inbox: dir, databaseUrl: deps.db.url, joinEmbedded: deps.db.kind === 'embedded' } satisfies InboxWorkerData },
       },
     ],
     workerMessageHandler: ({ name, message }) => {
@@ -105,5 +112,18 @@ export async function startImportInbox(deps: AppDeps): Promise<{ stop(): Promise
   });
   await bree.start();
   deps.log.info({ event: 'job', job: 'import-inbox', dir, cron: deps.env.IMPORT_INBOX_CRON }, 'watching the import inbox');
-  return { stop: () => bree.stop() };
+  return {
+    stop: () => bree.stop(),
+    /** Runs the job now and resolves when its worker has exited. */
+    runNow: () =>
+      new Promise<void>((resolve, reject) => {
+        const done = (name: string) => {
+          if (name !== 'import-inbox') return;
+          bree.off('worker deleted', done);
+          resolve();
+        };
+        bree.on('worker deleted', done);
+        bree.run('import-inbox').catch(reject);
+      }),
+  };
 }

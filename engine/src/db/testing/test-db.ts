@@ -8,7 +8,7 @@ import type { Database } from '../client.js';
 let counter = 0;
 
 /** A fresh, migrated database of its own for one test file: real PostgreSQL or PGlite. */
-export async function createTestDatabase(): Promise<Database & { url: string }> {
+export async function createTestDatabase(): Promise<Database> {
   const testDb = inject('testDb');
   if (testDb.kind === 'postgres') {
     const name = `pmshub_t_${process.pid}_${Date.now()}_${counter++}`;

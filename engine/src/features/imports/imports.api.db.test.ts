@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { processInbox } from '../../jobs/import-inbox.js';
+import { processInbox, startImportInbox } from '../../jobs/import-inbox.js';
 import { OK_BOOK, fixture } from './test-helpers.js';
 
 let t: TestApp;
@@ -196,5 +196,24 @@ describe('import inbox', () => {
     expect(fs.existsSync(path.join(inbox, 'valuations_fresh.csv'))).toBe(true);
     const [p] = await t.db.sql`select c.client_code from portfolios p join clients c on c.id = p.client_id where portfolio_code = 'WS0000200'`;
     expect(p!.client_code).toBe('C000200');
+  });
+
+  it('runs as a scheduled bree job in a worker thread, on the engine store', async () => {
+    const inbox = fs.mkdtempSync(path.join(os.tmpdir(), 'inbox-bree-'));
+    const file = path.join(inbox, 'client_master_bree.csv');
+    fs.writeFileSync(file, 'client_code,client_name,rm_code,rm_name,onboarding_date\nC000300,Farhan Qureshi,RM010,Leela Menon,05/04/2024\n');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(file, old, old);
+    const job = await startImportInbox({ ...t.deps, env: { ...t.deps.env, IMPORT_INBOX_DIR: inbox } });
+    try {
+      await job.runNow();
+    } finally {
+      await job.stop();
+    }
+    expect(fs.readdirSync(path.join(inbox, 'processed'))).toEqual(['client_master_bree.csv']);
+    const [c] = await t.db.sql`select c.name, rm.rm_code from clients c join relationship_managers rm on rm.id = c.rm_id where client_code = 'C000300'`;
+    expect(c).toEqual({ name: 'Farhan Qureshi', rm_code: 'RM010' });
+    const [run] = await t.db.sql`select source, status from import_runs where file_name = 'client_master_bree.csv'`;
+    expect(run).toEqual({ source: 'inbox', status: 'succeeded' });
   });
 });
