@@ -130,6 +130,28 @@ describe('importing the good fixture book', () => {
   });
 });
 
+describe('imports racing on the same data', () => {
+  it('end consistent: every row once, each counted as inserted exactly once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-race-'));
+    const header = 'ws_account_code,trandate,tran_type,net_amount,txn_ref_no';
+    const line = (i: number) => `WS0000104,${String((i % 28) + 1).padStart(2, '0')}/02/2024,IN1,"${i},000.00",RACE${String(i).padStart(5, '0')}`;
+    const a = path.join(dir, 'race_a.csv');
+    const b = path.join(dir, 'race_b.csv');
+    fs.writeFileSync(a, [header, ...Array.from({ length: 3000 }, (_, i) => line(i))].join('\n'));
+    fs.writeFileSync(b, [header, ...Array.from({ length: 3000 }, (_, i) => line(i + 1500))].join('\n')); // overlaps a by 1,500
+    const runs = await Promise.all([
+      runImport(deps, { kind: 'transactions', filePath: a, source: 'cli' }),
+      runImport(deps, { kind: 'transactions', filePath: b, source: 'cli' }),
+      runImport(deps, { kind: 'transactions', filePath: a, source: 'cli' }),
+    ]);
+    expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(runs.reduce((n, r) => n + r.inserted, 0)).toBe(4500);
+    expect(runs.reduce((n, r) => n + r.updated, 0)).toBe(0);
+    const [row] = await db.sql`select count(*)::int as n, count(distinct reference)::int as refs from transactions where reference like 'RACE%'`;
+    expect(row).toEqual({ n: 4500, refs: 4500 });
+  });
+});
+
 describe('rejecting bad files, writing nothing', () => {
   it.each([
     ['bad_date.csv', 'INVALID_ROWS', { row: 2, column: 2, columnName: 'trandate', value: '31/02/2024' }, /not a date/],
