@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv } from './app-env.js';
 import { requireAuth } from './features/auth/auth.middleware.js';
 import { healthRoutes } from './features/health/health.routes.js';
 import { apiRoutes } from './features/api-routes.js';
+import { rateLimit } from './features/rate-limit/rate-limit.js';
 import { AppError } from './lib/errors.js';
 
 /** Builds the HTTP app: middleware, one error model, routes. No I/O happens here. */
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
     if (c.req.path === '/api/openapi.json' || c.req.path === '/api/docs') return next();
     return requireAuth(c, next);
   });
+  app.use('/api/*', rateLimit(deps.env.RATE_LIMIT_PER_MINUTE));
   for (const routes of apiRoutes) app.route('/', routes);
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../db/client.js';
 
-export const SCOPES = ['admin', 'read', 'imports', 'analytics', 'reports', 'sync', 'act-for-user'] as const;
+export const SCOPES = ['admin', 'read', 'imports', 'analytics', 'reports', 'sync', 'act-for-user', 'audit', 'users'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** API keys are long random secrets, so a fast hash is enough; only the hash is stored. */
