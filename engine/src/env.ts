@@ -26,6 +26,18 @@ const EnvSchema = z.object({
   SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   TRUST_PROXY: flag.default(false),
+  // Salesforce connector (all optional: the connector is off without credentials; see docs/salesforce-sync.md).
+  SALESFORCE_LOGIN_URL: z.string().optional(),
+  SALESFORCE_INSTANCE_URL: z.string().optional(),
+  SALESFORCE_API_VERSION: z.string().optional(),
+  SALESFORCE_CLIENT_ID: z.string().optional(),
+  SALESFORCE_USERNAME: z.string().optional(),
+  SALESFORCE_PRIVATE_KEY_FILE: z.string().optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().optional(),
+  SALESFORCE_PASSWORD: z.string().optional(),
+  SALESFORCE_SECURITY_TOKEN: z.string().optional(),
+  SALESFORCE_CONFIG_FILE: z.string().optional(),
+  SALESFORCE_SYNC_CRON: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
