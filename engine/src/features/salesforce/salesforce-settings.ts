@@ -62,10 +62,12 @@ const SettingsSchema = z.object({
 });
 
 export type SalesforceSettings = z.output<typeof SettingsSchema>;
-export type SalesforceSettingsInput = z.input<typeof SettingsSchema>;
+type SchemaInput = z.input<typeof SettingsSchema>;
+/** Settings as written in the file: every section and field optional (defaults fill the rest). */
+export type SalesforceSettingsInput = { [K in keyof SchemaInput]?: Partial<SchemaInput[K]> };
 
 /** Validate settings (defaults filled in); throws with every problem listed. */
-export function parseSalesforceSettings(input: unknown, source = 'salesforce settings'): SalesforceSettings {
+export function parseSalesforceSettings(input: SalesforceSettingsInput | unknown, source = 'salesforce settings'): SalesforceSettings {
   const { $comment: _ignored, ...rest } = (input ?? {}) as Record<string, unknown>;
   const parsed = SettingsSchema.safeParse({ fields: {}, sync: {}, reconciliation: {}, writeBack: {}, ...rest });
   if (!parsed.success) {

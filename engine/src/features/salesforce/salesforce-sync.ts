@@ -57,9 +57,19 @@ interface ObjectResult {
 
 /** Run one sync end to end; never throws for Salesforce failures (the run records them), only when another run holds the lock. */
 export async function runSalesforceSync(ctx: SyncContext, options: SyncOptions = {}): Promise<SyncRun> {
+  return (await startSalesforceSync(ctx, options)).done;
+}
+
+/** Claim the run (throws SyncAlreadyRunningError at once) and carry on in the background. */
+export async function startSalesforceSync(ctx: SyncContext, options: SyncOptions = {}): Promise<{ runId: number; done: Promise<SyncRun> }> {
+  const mode = options.mode ?? 'incremental';
+  const claim = await claimSyncRun(ctx.db, { mode, trigger: options.trigger ?? 'api', actor: options.actor });
+  return { runId: claim.runId, done: syncClaimed(ctx, options, claim) };
+}
+
+async function syncClaimed(ctx: SyncContext, options: SyncOptions, claim: Awaited<ReturnType<typeof claimSyncRun>>): Promise<SyncRun> {
   const mode = options.mode ?? 'incremental';
   const { db, settings, log } = ctx;
-  const claim = await claimSyncRun(db, { mode, trigger: options.trigger ?? 'api', actor: options.actor });
   const runId = claim.runId;
   const started = Date.now();
   if (claim.interrupted.length) log?.warn({ event: 'sync', interrupted: claim.interrupted }, 'earlier Salesforce syncs were interrupted; resuming from the stored watermarks');
