@@ -4,6 +4,7 @@ import { loadEnv } from './env.js';
 import { ensureBootstrapKey, prepare } from './prepare.js';
 import { loadDemoBookIfEmpty } from './features/demo/load-demo-book.js';
 import { startImportInbox } from './jobs/import-inbox.js';
+import { startSalesforceSyncJob } from './jobs/salesforce-sync.js';
 import { createLogger } from './lib/logger.js';
 
 const env = loadEnv();
@@ -17,6 +18,7 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
 });
 
 const inbox = env.IMPORT_INBOX_DIR ? await startImportInbox(deps) : undefined;
+const salesforceSync = await startSalesforceSyncJob(deps); // only when SALESFORCE_* credentials are set
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -26,6 +28,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 20_000).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await inbox?.stop();
+  await salesforceSync?.stop();
   await deps.db.close(); // a transaction still open is rolled back by the database
   clearTimeout(force);
   log.info({ event: 'shutdown' }, 'stopped');
