@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadEnv } from './env.js';
 import { ensureBootstrapKey, prepare } from './prepare.js';
+import { registerAnalytics } from './features/analytics/analytics-worker.js';
 import { loadDemoBookIfEmpty } from './features/demo/load-demo-book.js';
 import { startImportInbox } from './jobs/import-inbox.js';
 import { startSalesforceSyncJob } from './jobs/salesforce-sync.js';
@@ -10,6 +11,7 @@ import { createLogger } from './lib/logger.js';
 const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL);
 const deps = await prepare(env, log);
+registerAnalytics(deps, { runAtStart: true });
 const bootstrap = await ensureBootstrapKey(deps);
 const app = createApp(deps);
 

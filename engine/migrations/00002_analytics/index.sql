@@ -11,10 +11,11 @@ create table analytics_dirty (
   marked_at timestamptz not null default now()
 );
 
--- Singleton flags: benchmark index values changed (benchmark series and every metric's benchmark figures are stale).
-create table analytics_flags (
-  name text primary key,
-  set_at timestamptz not null default now()
+-- Indices whose values changed, from which date: their benchmarks' series and the entities compared with them are stale.
+create table analytics_index_dirty (
+  index_code text primary key,
+  from_date date not null,
+  marked_at timestamptz not null default now()
 );
 
 create function analytics_mark_dirty() returns trigger language plpgsql as $$
@@ -58,7 +59,16 @@ begin
         on conflict (portfolio_id) do update set from_date = least(analytics_dirty.from_date, excluded.from_date), marked_at = now();
     end if;
   elsif tg_table_name = 'index_values' then
-    insert into analytics_flags (name) values ('benchmarks') on conflict (name) do update set set_at = now();
+    if tg_op in ('INSERT', 'UPDATE') then
+      insert into analytics_index_dirty (index_code, from_date)
+        select index_code, min(value_date) from new_rows group by index_code
+        on conflict (index_code) do update set from_date = least(analytics_index_dirty.from_date, excluded.from_date), marked_at = now();
+    end if;
+    if tg_op in ('DELETE', 'UPDATE') then
+      insert into analytics_index_dirty (index_code, from_date)
+        select index_code, min(value_date) from old_rows group by index_code
+        on conflict (index_code) do update set from_date = least(analytics_index_dirty.from_date, excluded.from_date), marked_at = now();
+    end if;
   end if;
   return null;
 end $$;
@@ -81,7 +91,11 @@ create trigger transactions_analytics_upd after update on transactions referenci
   for each statement execute function analytics_mark_dirty();
 create trigger transactions_analytics_del after delete on transactions referencing old table as old_rows
   for each statement execute function analytics_mark_dirty();
-create trigger index_values_analytics_ins after insert or update or delete on index_values
+create trigger index_values_analytics_ins after insert on index_values referencing new table as new_rows
+  for each statement execute function analytics_mark_dirty();
+create trigger index_values_analytics_upd after update on index_values referencing old table as old_rows new table as new_rows
+  for each statement execute function analytics_mark_dirty();
+create trigger index_values_analytics_del after delete on index_values referencing old table as old_rows
   for each statement execute function analytics_mark_dirty();
 
 -- Daily benchmark returns (blended, daily rebalanced: blendedIndexReturns) and their cumulative log growth.
@@ -101,6 +115,20 @@ create table analytics_group_members (
   member_type text not null,
   member_id integer not null,
   primary key (entity_type, entity_id, member_type, member_id)
+);
+
+-- Every entity with a series: its benchmark, inception (for period completeness) and as-of date.
+create table analytics_entities (
+  entity_type text not null check (entity_type in ('portfolio', 'client', 'rm', 'team', 'strategy', 'firm')),
+  entity_id integer not null,
+  benchmark_id integer references benchmarks (id),
+  inception_date date,
+  first_date date,
+  as_of date,
+  last_value numeric(22, 2),
+  method text not null,
+  computed_at timestamptz not null default now(),
+  primary key (entity_type, entity_id)
 );
 
 -- One row per entity per valuation date: the daily return series and running sums for O(1) period statistics.
@@ -129,6 +157,8 @@ create table analytics_series (
   max_drawdown double precision not null,    -- running min of exp(log_growth − peak) − 1 since inception
   primary key (entity_type, entity_id, value_date)
 );
+-- Flow dates for XIRR without reading every row.
+create index analytics_series_flows_idx on analytics_series (entity_type, entity_id, value_date) where net_flow <> 0;
 
 -- Metric snapshot per entity and standard period, as of the entity's last valuation date.
 create table analytics_metrics (

@@ -2,6 +2,7 @@ import { createApp } from '../app.js';
 import type { AppDeps } from '../app-env.js';
 import { createTestDatabase } from '../db/testing/test-db.js';
 import { loadEnv } from '../env.js';
+import { registerAnalytics } from '../features/analytics/analytics-worker.js';
 import { createApiKey, type Scope } from '../features/auth/api-keys.js';
 import type { Role } from '../features/auth/roles.js';
 import { createLogger } from '../lib/logger.js';
@@ -12,6 +13,7 @@ export async function createTestApp(envOverrides: Record<string, string> = {}) {
   const db = await createTestDatabase();
   const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PMS_DEMO: 'off', DATA_DIR: '/tmp/pms-test-unused', ...envOverrides });
   const deps: AppDeps = await prepare(env, createLogger('silent'), db);
+  registerAnalytics(deps);
   const app = createApp(deps);
   const { key: adminKey } = await createApiKey(db.sql, { name: 'test admin', scopes: ['admin'] });
   return {
