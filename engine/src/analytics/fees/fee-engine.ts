@@ -1,14 +1,7 @@
-import { AnalyticsInputError } from "../shared/analytics-error.js";
-import { addDays, fromDayNumber, toDayNumber } from "../shared/iso-date.js";
-import type { Money } from "../shared/money.js";
-import {
-  exitLoadRate,
-  FeeDec,
-  holdingYear,
-  nextChargeDate,
-  planViolations,
-  type FeePlan,
-} from "./fee-plan.js";
+import { AnalyticsInputError } from '../shared/analytics-error.js';
+import { addDays, fromDayNumber, toDayNumber } from '../shared/iso-date.js';
+import type { Money } from '../shared/money.js';
+import { exitLoadRate, FeeDec, holdingYear, nextChargeDate, planViolations, type FeePlan } from './fee-plan.js';
 
 /**
  * One step of the gross (before management/performance fee) path, ending at the close of `date`:
@@ -47,16 +40,20 @@ export interface FeeSimulationInput {
   end?: string;
   /** Dates whose closing state is reported in `snapshots` (e.g. year ends). */
   snapshotDates?: readonly string[];
+  /**
+   * `period-end` (default): charge on the calendar period end. `last-valuation`: on the last path date inside the
+   * period (a real back office charges on the last business day, e.g. Fri 28 Jun 2024 for the quarter to Sun 30 Jun).
+   */
+  chargeOn?: 'period-end' | 'last-valuation';
 }
 
-export type ChargeKind =
-  "management" | "operating-expenses" | "performance" | "exit-load";
+export type ChargeKind = 'management' | 'operating-expenses' | 'performance' | 'exit-load';
 
 export interface FeeCharge {
   date: string;
   kind: ChargeKind;
   /** scheduled: a charge date of the plan; withdrawal: the withdrawn share, charged on redemption. */
-  reason: "scheduled" | "withdrawal";
+  reason: 'scheduled' | 'withdrawal';
   fee: string;
   gst: string;
 }
@@ -64,7 +61,7 @@ export interface FeeCharge {
 /** One performance-fee test (every performance charge date, and every withdrawal). */
 export interface Crystallisation {
   date: string;
-  reason: "scheduled" | "withdrawal";
+  reason: 'scheduled' | 'withdrawal';
   /** Value the fee is measured on: after this date's management fee and expenses. */
   value: string;
   markBefore: string;
@@ -143,7 +140,7 @@ export interface CrystallisedNow {
 const ZERO = new FeeDec(0);
 const ONE = new FeeDec(1);
 const paise = (d: FeeDec) => d.toDecimalPlaces(2, FeeDec.ROUND_HALF_UP);
-const str = (d: FeeDec) => (d.isZero() ? "0" : d.toFixed());
+const str = (d: FeeDec) => (d.isZero() ? '0' : d.toFixed());
 const money = (d: FeeDec) => paise(d).toFixed(2);
 
 /**
@@ -160,63 +157,41 @@ const money = (d: FeeDec) => paise(d).toFixed(2);
 export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
   const { plan } = input;
   const violations = planViolations(plan);
-  const negative = violations.find((v) => v.code === "NEGATIVE_RATE");
+  const negative = violations.find((v) => v.code === 'NEGATIVE_RATE');
   if (negative) throw new AnalyticsInputError(negative.message);
   const startDay = toDayNumber(input.start);
   const path = [...input.path].map((s) => ({ ...s, day: toDayNumber(s.date) }));
   for (let i = 0; i < path.length; i++) {
     const s = path[i]!;
     if (s.day <= (i === 0 ? startDay : path[i - 1]!.day)) {
-      throw new AnalyticsInputError(
-        `Path dates must be after the start date and strictly increasing (at ${s.date})`,
-      );
+      throw new AnalyticsInputError(`Path dates must be after the start date and strictly increasing (at ${s.date})`);
     }
-    if ((s.return === undefined) === (s.value === undefined))
-      throw new AnalyticsInputError(
-        `Path step ${s.date} needs exactly one of return and value`,
-      );
-    if (plan.hurdle.kind === "benchmark" && s.benchmarkReturn === undefined) {
-      throw new AnalyticsInputError(
-        `A benchmark-linked hurdle needs benchmarkReturn on every path step (missing at ${s.date})`,
-      );
+    if ((s.return === undefined) === (s.value === undefined)) throw new AnalyticsInputError(`Path step ${s.date} needs exactly one of return and value`);
+    if (plan.hurdle.kind === 'benchmark' && s.benchmarkReturn === undefined) {
+      throw new AnalyticsInputError(`A benchmark-linked hurdle needs benchmarkReturn on every path step (missing at ${s.date})`);
     }
   }
-  const endDay =
-    input.end !== undefined
-      ? toDayNumber(input.end)
-      : path.length
-        ? path[path.length - 1]!.day
-        : startDay;
-  if (endDay < startDay) throw new AnalyticsInputError("end is before start");
+  const endDay = input.end !== undefined ? toDayNumber(input.end) : path.length ? path[path.length - 1]!.day : startDay;
+  if (endDay < startDay) throw new AnalyticsInputError('end is before start');
   const flowsByDay = new Map<number, FeeDec>();
   for (const f of input.flows ?? []) {
     const day = toDayNumber(f.date);
-    if (day <= startDay)
-      throw new AnalyticsInputError(
-        `Flow on ${f.date} is not after the start date ${input.start} (put it in capital)`,
-      );
+    if (day <= startDay) throw new AnalyticsInputError(`Flow on ${f.date} is not after the start date ${input.start} (put it in capital)`);
     if (day > endDay) continue;
-    flowsByDay.set(
-      day,
-      (flowsByDay.get(day) ?? ZERO).plus(dec(f.amount, "flow amount")),
-    );
+    flowsByDay.set(day, (flowsByDay.get(day) ?? ZERO).plus(dec(f.amount, 'flow amount')));
   }
   const snapshotDays = new Set((input.snapshotDates ?? []).map(toDayNumber));
 
-  const mgmtRate = dec(plan.managementFeeRate, "managementFeeRate");
-  const opexRate = dec(plan.operatingExpenseRate, "operatingExpenseRate");
-  const perfRate = dec(plan.performanceFeeRate, "performanceFeeRate");
-  const gst = dec(plan.gstRate, "gstRate");
+  const mgmtRate = dec(plan.managementFeeRate, 'managementFeeRate');
+  const opexRate = dec(plan.operatingExpenseRate, 'operatingExpenseRate');
+  const perfRate = dec(plan.performanceFeeRate, 'performanceFeeRate');
+  const gst = dec(plan.gstRate, 'gstRate');
   const mgmtDaily = mgmtRate.div(365);
   const opexDaily = opexRate.div(365);
-  const hurdleDaily =
-    plan.hurdle.kind === "fixed"
-      ? ONE.plus(dec(plan.hurdle.rate, "hurdle rate")).pow(ONE.div(365))
-      : ONE;
+  const hurdleDaily = plan.hurdle.kind === 'fixed' ? ONE.plus(dec(plan.hurdle.rate, 'hurdle rate')).pow(ONE.div(365)) : ONE;
 
-  let value = dec(input.capital, "capital");
-  if (value.isNegative())
-    throw new AnalyticsInputError("capital must not be negative");
+  let value = dec(input.capital, 'capital');
+  if (value.isNegative()) throw new AnalyticsInputError('capital must not be negative');
   let mark = value;
   let threshold = value;
   let accruedMgmt = ZERO;
@@ -227,10 +202,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
   // contribution tranches for exit loads: units bought and when
   // Contribution tranches for exit loads: units bought, the flow date, and the close at which the money was invested
   // (a flow at the start of a day is invested at the previous close).
-  const tranches: { date: string; invested: string; units: FeeDec }[] =
-    value.gt(0)
-      ? [{ date: input.start, invested: input.start, units: value }]
-      : [];
+  const tranches: { date: string; invested: string; units: FeeDec }[] = value.gt(0) ? [{ date: input.start, invested: input.start, units: value }] : [];
 
   const charges: FeeCharge[] = [];
   const crystallisations: Crystallisation[] = [];
@@ -250,10 +222,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
   });
 
   /** Performance fee on `fraction` of the portfolio at value `v` (after accrued fees), not yet rounded. */
-  const perfFeeOn = (v: FeeDec) =>
-    perfRate.gt(0) && v.gt(threshold)
-      ? perfRate.times(v.minus(threshold))
-      : ZERO;
+  const perfFeeOn = (v: FeeDec) => (perfRate.gt(0) && v.gt(threshold) ? perfRate.times(v.minus(threshold)) : ZERO);
   /** Value net of the accrued management fee (with GST) and expenses: what a performance test measures. */
   const afterAccruals = () => {
     const fee = paise(accruedMgmt);
@@ -263,22 +232,27 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       .minus(paise(accruedOpex));
   };
 
-  let nextMgmt = toDayNumber(
-    nextChargeDate(
-      plan.managementFeeFrequency,
-      plan.periodAnchor,
-      input.start,
-      input.start,
-    ),
-  );
-  let nextPerf = toDayNumber(
-    nextChargeDate(
-      plan.performanceFeeFrequency,
-      plan.periodAnchor,
-      input.start,
-      input.start,
-    ),
-  );
+  const pathDays = path.map((s) => s.day);
+  /** The day the period (after, periodEnd] is charged: its end, or its last path date (chargeOn: last-valuation). */
+  const chargeDay = (after: string, periodEnd: string): number => {
+    const end = toDayNumber(periodEnd);
+    if (input.chargeOn !== 'last-valuation') return end;
+    let lo = 0;
+    let hi = pathDays.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (pathDays[mid]! <= end) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found >= 0 && pathDays[found]! > Math.max(toDayNumber(after), startDay) ? pathDays[found]! : end;
+  };
+  let mgmtPeriodEnd = nextChargeDate(plan.managementFeeFrequency, plan.periodAnchor, input.start, input.start);
+  let perfPeriodEnd = nextChargeDate(plan.performanceFeeFrequency, plan.periodAnchor, input.start, input.start);
+  let nextMgmt = chargeDay(input.start, mgmtPeriodEnd);
+  let nextPerf = chargeDay(input.start, perfPeriodEnd);
   if (snapshotDays.has(startDay)) snapshots.push(state(startDay));
   let stepIndex = 0;
   let segment: { g: FeeDec; b: FeeDec } | null = null;
@@ -313,13 +287,12 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
         segment =
           step.return !== undefined
             ? {
-                g: ONE.plus(dec(step.return, "return")).pow(ONE.div(span)),
+                g: ONE.plus(dec(step.return, 'return')).pow(ONE.div(span)),
                 b: benchmarkDaily(step, span),
               }
             : { g: ONE, b: benchmarkDaily(step, span) };
       }
-      if (step.value !== undefined && day === step.day)
-        observed = dec(step.value, "value");
+      if (step.value !== undefined && day === step.day) observed = dec(step.value, 'value');
     } else {
       segment = { g: ONE, b: ONE }; // beyond the path: unchanged
     }
@@ -333,10 +306,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       value = value.times(g);
       grossIndex = grossIndex.times(g);
     }
-    threshold =
-      plan.hurdle.kind === "benchmark"
-        ? threshold.times(segment!.b)
-        : threshold.times(hurdleDaily);
+    threshold = plan.hurdle.kind === 'benchmark' ? threshold.times(segment!.b) : threshold.times(hurdleDaily);
     // 3. accruals on the closing value
     if (mgmtRate.gt(0)) accruedMgmt = accruedMgmt.plus(value.times(mgmtDaily));
     if (opexRate.gt(0)) accruedOpex = accruedOpex.plus(value.times(opexDaily));
@@ -348,30 +318,25 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       if (fee.gt(0))
         charges.push({
           date,
-          kind: "management",
-          reason: "scheduled",
+          kind: 'management',
+          reason: 'scheduled',
           fee: money(fee),
           gst: money(tax),
         });
       if (opex.gt(0))
         charges.push({
           date,
-          kind: "operating-expenses",
-          reason: "scheduled",
+          kind: 'operating-expenses',
+          reason: 'scheduled',
           fee: money(opex),
-          gst: "0.00",
+          gst: '0.00',
         });
       value = value.minus(fee).minus(tax).minus(opex);
       accruedMgmt = ZERO;
       accruedOpex = ZERO;
-      nextMgmt = toDayNumber(
-        nextChargeDate(
-          plan.managementFeeFrequency,
-          plan.periodAnchor,
-          input.start,
-          date,
-        ),
-      );
+      const after = mgmtPeriodEnd;
+      mgmtPeriodEnd = nextChargeDate(plan.managementFeeFrequency, plan.periodAnchor, input.start, after);
+      nextMgmt = chargeDay(after, mgmtPeriodEnd);
     }
     // 5. performance fee
     if (day === nextPerf) {
@@ -387,32 +352,27 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
           threshold = mark;
           charges.push({
             date,
-            kind: "performance",
-            reason: "scheduled",
+            kind: 'performance',
+            reason: 'scheduled',
             fee: money(fee),
             gst: money(tax),
           });
         }
         crystallisations.push({
           date,
-          reason: "scheduled",
+          reason: 'scheduled',
           value: money(measured),
           markBefore: money(markBefore),
           threshold: money(thresholdBefore),
-          fraction: "1",
+          fraction: '1',
           fee: money(fee),
           gst: money(tax),
           markAfter: money(mark),
         });
       }
-      nextPerf = toDayNumber(
-        nextChargeDate(
-          plan.performanceFeeFrequency,
-          plan.periodAnchor,
-          input.start,
-          date,
-        ),
-      );
+      const after = perfPeriodEnd;
+      perfPeriodEnd = nextChargeDate(plan.performanceFeeFrequency, plan.periodAnchor, input.start, after);
+      nextPerf = chargeDay(after, perfPeriodEnd);
     }
     if (snapshotDays.has(day)) snapshots.push(state(day));
   }
@@ -441,9 +401,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
 
   function benchmarkDaily(step: PathStep, span: number): FeeDec {
     if (step.benchmarkReturn === undefined) return ONE;
-    return ONE.plus(dec(step.benchmarkReturn, "benchmarkReturn")).pow(
-      ONE.div(span),
-    );
+    return ONE.plus(dec(step.benchmarkReturn, 'benchmarkReturn')).pow(ONE.div(span));
   }
 
   /**
@@ -505,39 +463,39 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
     if (mgmt.gt(0))
       charges.push({
         date,
-        kind: "management",
-        reason: "withdrawal",
+        kind: 'management',
+        reason: 'withdrawal',
         fee: money(mgmt),
         gst: money(paise(mgmt.times(gst))),
       });
     if (opex.gt(0))
       charges.push({
         date,
-        kind: "operating-expenses",
-        reason: "withdrawal",
+        kind: 'operating-expenses',
+        reason: 'withdrawal',
         fee: money(opex),
-        gst: "0.00",
+        gst: '0.00',
       });
     if (perf.gt(0))
       charges.push({
         date,
-        kind: "performance",
-        reason: "withdrawal",
+        kind: 'performance',
+        reason: 'withdrawal',
         fee: money(perf),
         gst: money(paise(perf.times(gst))),
       });
     if (load.gt(0))
       charges.push({
         date,
-        kind: "exit-load",
-        reason: "withdrawal",
+        kind: 'exit-load',
+        reason: 'withdrawal',
         fee: money(load),
         gst: money(paise(load.times(gst))),
       });
     if (perfRate.gt(0)) {
       crystallisations.push({
         date,
-        reason: "withdrawal",
+        reason: 'withdrawal',
         value: money(perfMeasured),
         markBefore: money(markBefore),
         threshold: money(thresholdBefore),
@@ -559,9 +517,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       exitLoad: money(load),
       gst: money(tax),
       tranches: loads,
-      netPayout: money(
-        amount.minus(mgmt).minus(opex).minus(perf).minus(load).minus(tax),
-      ),
+      netPayout: money(amount.minus(mgmt).minus(opex).minus(perf).minus(load).minus(tax)),
       valueAfter: money(value),
       markAfter: money(mark),
     };
@@ -569,13 +525,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
 }
 
 function dec(v: Money, what: string): FeeDec {
-  const s =
-    typeof v === "number"
-      ? Number.isFinite(v)
-        ? String(v)
-        : ""
-      : String(v).trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s))
-    throw new AnalyticsInputError(`Invalid ${what} '${String(v)}'`);
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v).trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) throw new AnalyticsInputError(`Invalid ${what} '${String(v)}'`);
   return new FeeDec(s);
 }

@@ -1,20 +1,8 @@
-import { AnalyticsInputError } from "../shared/analytics-error.js";
-import { addDays, addMonths, toDayNumber } from "../shared/iso-date.js";
-import type { Money } from "../shared/money.js";
-import {
-  simulateFees,
-  type FeeFlow,
-  type FeeSimulationResult,
-  type PathStep,
-  type WithdrawalResult,
-} from "./fee-engine.js";
-import {
-  FeeDec,
-  MINIMUM_INVESTMENT,
-  planViolations,
-  type FeePlan,
-  type PlanViolation,
-} from "./fee-plan.js";
+import { AnalyticsInputError } from '../shared/analytics-error.js';
+import { addDays, addMonths, toDayNumber } from '../shared/iso-date.js';
+import type { Money } from '../shared/money.js';
+import { simulateFees, type FeeFlow, type FeeSimulationResult, type PathStep, type WithdrawalResult } from './fee-engine.js';
+import { FeeDec, MINIMUM_INVESTMENT, planViolations, type FeePlan, type PlanViolation } from './fee-plan.js';
 
 export interface IllustrationInput {
   plan: FeePlan;
@@ -70,13 +58,11 @@ export interface Illustration {
 
 const m2 = (d: FeeDec) => d.toFixed(2);
 
-function toPath(returns: IllustrationInput["returns"]): PathStep[] {
+function toPath(returns: IllustrationInput['returns']): PathStep[] {
   return returns.map((r) => ({
     date: r.to,
     return: r.grossReturn,
-    ...(r.benchmarkReturn !== undefined
-      ? { benchmarkReturn: r.benchmarkReturn }
-      : {}),
+    ...(r.benchmarkReturn !== undefined ? { benchmarkReturn: r.benchmarkReturn } : {}),
   }));
 }
 
@@ -85,8 +71,7 @@ function toPath(returns: IllustrationInput["returns"]): PathStep[] {
  * (circular IMD/DF/13/2010 asks for illustrations of the fee structure; the 2020 circular keeps them in the disclosure document).
  */
 export function feeIllustration(input: IllustrationInput): Illustration {
-  if (input.returns.length === 0)
-    throw new AnalyticsInputError("The returns path is empty");
+  if (input.returns.length === 0) throw new AnalyticsInputError('The returns path is empty');
   const end = input.returns[input.returns.length - 1]!.to;
   const endDay = toDayNumber(end);
   const bounds = [input.start];
@@ -122,14 +107,12 @@ export function feeIllustration(input: IllustrationInput): Illustration {
     const to = bounds[i]!;
     const a = snap.get(from)!;
     const b = snap.get(to)!;
-    const inYear = (date: string) =>
-      toDayNumber(date) > toDayNumber(from) &&
-      toDayNumber(date) <= toDayNumber(to);
+    const inYear = (date: string) => toDayNumber(date) > toDayNumber(from) && toDayNumber(date) <= toDayNumber(to);
     const sums = {
       management: zero,
-      "operating-expenses": zero,
+      'operating-expenses': zero,
       performance: zero,
-      "exit-load": zero,
+      'exit-load': zero,
     };
     let gst = zero;
     let deducted = zero; // scheduled charges come out of the portfolio; withdrawal charges out of the amount paid
@@ -137,7 +120,7 @@ export function feeIllustration(input: IllustrationInput): Illustration {
       if (!inYear(c.date)) continue;
       sums[c.kind] = sums[c.kind].plus(c.fee);
       gst = gst.plus(c.gst);
-      if (c.reason === "scheduled") deducted = deducted.plus(c.fee).plus(c.gst);
+      if (c.reason === 'scheduled') deducted = deducted.plus(c.fee).plus(c.gst);
     }
     let contributions = zero;
     let withdrawals = zero;
@@ -146,21 +129,14 @@ export function feeIllustration(input: IllustrationInput): Illustration {
       const amount = new FeeDec(String(f.amount));
       if (amount.gt(0)) contributions = contributions.plus(amount);
     }
-    for (const w of sim.withdrawals)
-      if (inYear(w.date)) withdrawals = withdrawals.plus(w.amount);
+    for (const w of sim.withdrawals) if (inYear(w.date)) withdrawals = withdrawals.plus(w.amount);
     const opening = new FeeDec(a.value);
     const closing = new FeeDec(b.value);
-    const charges = sums.management
-      .plus(sums["operating-expenses"])
-      .plus(sums.performance)
-      .plus(sums["exit-load"])
-      .plus(gst);
+    const charges = sums.management.plus(sums['operating-expenses']).plus(sums.performance).plus(sums['exit-load']).plus(gst);
     totals.managementFee = totals.managementFee.plus(sums.management);
-    totals.operatingExpenses = totals.operatingExpenses.plus(
-      sums["operating-expenses"],
-    );
+    totals.operatingExpenses = totals.operatingExpenses.plus(sums['operating-expenses']);
     totals.performanceFee = totals.performanceFee.plus(sums.performance);
-    totals.exitLoad = totals.exitLoad.plus(sums["exit-load"]);
+    totals.exitLoad = totals.exitLoad.plus(sums['exit-load']);
     totals.gst = totals.gst.plus(gst);
     const unitA = new FeeDec(a.unitValue);
     years.push({
@@ -170,36 +146,21 @@ export function feeIllustration(input: IllustrationInput): Illustration {
       openingValue: a.value,
       contributions: m2(contributions),
       withdrawals: m2(withdrawals),
-      grossReturn: new FeeDec(b.grossIndex)
-        .div(a.grossIndex)
-        .minus(1)
-        .toNumber(),
-      grossGain: m2(
-        closing
-          .minus(opening)
-          .minus(contributions)
-          .plus(withdrawals)
-          .plus(deducted),
-      ),
+      grossReturn: new FeeDec(b.grossIndex).div(a.grossIndex).minus(1).toNumber(),
+      grossGain: m2(closing.minus(opening).minus(contributions).plus(withdrawals).plus(deducted)),
       managementFee: m2(sums.management),
-      operatingExpenses: m2(sums["operating-expenses"]),
+      operatingExpenses: m2(sums['operating-expenses']),
       performanceFee: m2(sums.performance),
-      exitLoad: m2(sums["exit-load"]),
+      exitLoad: m2(sums['exit-load']),
       gst: m2(gst),
       totalCharges: m2(charges),
       closingValue: b.value,
       highWaterMark: b.mark,
       hurdleThreshold: b.threshold,
-      netReturn: unitA.isZero()
-        ? 0
-        : new FeeDec(b.unitValue).div(unitA).minus(1).toNumber(),
+      netReturn: unitA.isZero() ? 0 : new FeeDec(b.unitValue).div(unitA).minus(1).toNumber(),
     });
   }
-  const total = totals.managementFee
-    .plus(totals.operatingExpenses)
-    .plus(totals.performanceFee)
-    .plus(totals.exitLoad)
-    .plus(totals.gst);
+  const total = totals.managementFee.plus(totals.operatingExpenses).plus(totals.performanceFee).plus(totals.exitLoad).plus(totals.gst);
   return {
     years,
     totals: {
@@ -229,50 +190,25 @@ export interface WithdrawalImpact extends WithdrawalResult {
 }
 
 /** What a proposed redemption costs: exit load, the share of fees it crystallises, and whether ₹50 lakh remain. */
-export function withdrawalImpact(
-  input: WithdrawalImpactInput,
-): WithdrawalImpact {
+export function withdrawalImpact(input: WithdrawalImpactInput): WithdrawalImpact {
   const redemptionDay = toDayNumber(input.redemption.date);
   const amount = new FeeDec(String(input.redemption.amount));
-  if (!amount.gt(0))
-    throw new AnalyticsInputError("The redemption amount must be positive");
-  if (redemptionDay <= toDayNumber(input.start))
-    throw new AnalyticsInputError(
-      "The redemption must be after the start date",
-    );
+  if (!amount.gt(0)) throw new AnalyticsInputError('The redemption amount must be positive');
+  if (redemptionDay <= toDayNumber(input.start)) throw new AnalyticsInputError('The redemption must be after the start date');
   // The path up to the day before the redemption (the redemption is measured on the previous close).
-  const path = toPath(input.returns).filter(
-    (s) => toDayNumber(s.date) < redemptionDay,
-  );
+  const path = toPath(input.returns).filter((s) => toDayNumber(s.date) < redemptionDay);
   const last = input.returns.find((r) => toDayNumber(r.to) >= redemptionDay);
-  if (path.length === 0 && last === undefined)
-    throw new AnalyticsInputError(
-      "The returns path does not reach the redemption date",
-    );
-  const flows = [
-    ...(input.flows ?? []).filter((f) => toDayNumber(f.date) < redemptionDay),
-    { date: input.redemption.date, amount: amount.neg().toFixed() },
-  ];
+  if (path.length === 0 && last === undefined) throw new AnalyticsInputError('The returns path does not reach the redemption date');
+  const flows = [...(input.flows ?? []).filter((f) => toDayNumber(f.date) < redemptionDay), { date: input.redemption.date, amount: amount.neg().toFixed() }];
   // Steps that straddle the redemption day: keep the part before it (geometric share of the return).
   if (last !== undefined) {
-    const prevDay = path.length
-      ? toDayNumber(path[path.length - 1]!.date)
-      : toDayNumber(input.start);
+    const prevDay = path.length ? toDayNumber(path[path.length - 1]!.date) : toDayNumber(input.start);
     const span = toDayNumber(last.to) - prevDay;
     const before = redemptionDay - 1 - prevDay;
     if (before > 0) {
-      const r = new FeeDec(1)
-        .plus(String(last.grossReturn))
-        .pow(new FeeDec(before).div(span))
-        .minus(1);
+      const r = new FeeDec(1).plus(String(last.grossReturn)).pow(new FeeDec(before).div(span)).minus(1);
       const b =
-        last.benchmarkReturn === undefined
-          ? undefined
-          : new FeeDec(1)
-              .plus(String(last.benchmarkReturn))
-              .pow(new FeeDec(before).div(span))
-              .minus(1)
-              .toFixed();
+        last.benchmarkReturn === undefined ? undefined : new FeeDec(1).plus(String(last.benchmarkReturn)).pow(new FeeDec(before).div(span)).minus(1).toFixed();
       path.push({
         date: addDays(input.redemption.date, -1),
         return: r.toFixed(),
@@ -289,10 +225,7 @@ export function withdrawalImpact(
     end: input.redemption.date,
   });
   const w = sim.withdrawals.find((x) => x.date === input.redemption.date);
-  if (!w)
-    throw new AnalyticsInputError(
-      "The portfolio is worth nothing on the redemption date",
-    );
+  if (!w) throw new AnalyticsInputError('The portfolio is worth nothing on the redemption date');
   const remaining = new FeeDec(w.valueAfter);
   return {
     ...w,

@@ -19,7 +19,7 @@ export {
   type PerformanceFrequency,
   type PeriodAnchor,
   type PlanViolation,
-} from "./fee-plan.js";
+} from './fee-plan.js';
 export {
   simulateFees,
   type ChargeKind,
@@ -33,7 +33,7 @@ export {
   type PathStep,
   type TrancheLoad,
   type WithdrawalResult,
-} from "./fee-engine.js";
+} from './fee-engine.js';
 export {
   feeIllustration,
   withdrawalImpact,
@@ -42,4 +42,4 @@ export {
   type IllustrationYear,
   type WithdrawalImpact,
   type WithdrawalImpactInput,
-} from "./fee-illustration.js";
+} from './fee-illustration.js';
