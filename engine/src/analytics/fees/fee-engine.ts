@@ -236,7 +236,8 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
   /** The day the period (after, periodEnd] is charged: its end, or its last path date (chargeOn: last-valuation). */
   const chargeDay = (after: string, periodEnd: string): number => {
     const end = toDayNumber(periodEnd);
-    if (input.chargeOn !== 'last-valuation') return end;
+    // only a period the path covers entirely: otherwise its last business day is not known yet
+    if (input.chargeOn !== 'last-valuation' || pathDays.length === 0 || pathDays[pathDays.length - 1]! < end) return end;
     let lo = 0;
     let hi = pathDays.length - 1;
     let found = -1;
