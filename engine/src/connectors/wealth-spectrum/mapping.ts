@@ -11,6 +11,10 @@ export const IMPORT_KINDS = [
   'capital-flows',
   'holdings',
   'valuations',
+  'reported-performance',
+  'salesforce-users',
+  'salesforce-accounts',
+  'salesforce-activities',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -30,6 +34,7 @@ const ColumnType = z.enum([
   'salesforce-id',
   'transaction-code',
   'identity',
+  'boolean',
 ]);
 export type ColumnType = z.infer<typeof ColumnType>;
 

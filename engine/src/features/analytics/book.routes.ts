@@ -5,6 +5,7 @@ import { clientIp } from '../../lib/request.js';
 import { audit } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { analyticsWorker } from './analytics-worker.js';
+import { reconcile } from './reconciliation.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 
@@ -61,6 +62,46 @@ const statusRoute = createRoute({
   responses: { 200: { description: 'Status', content: json(StatusSchema) }, ...errorResponses },
 });
 
+const ReconciliationItemSchema = z.object({
+  portfolioId: z.number().int(),
+  portfolioCode: z.string(),
+  period: z.string(),
+  fromDate: z.string().nullable(),
+  toDate: z.string(),
+  days: z.number().int().nullable(),
+  reported: z.number(),
+  ours: z.number().nullable(),
+  differenceBp: z.number().nullable().openapi({ description: '(ours − reported) in basis points' }),
+  reportedBenchmark: z.number().nullable(),
+  ourBenchmark: z.number().nullable(),
+  benchmarkDifferenceBp: z.number().nullable(),
+  likelyCause: z.enum(['flow-timing', 'fee-treatment', 'missing-price', 'no-data', 'unexplained']),
+  evidence: z.array(z.string()),
+});
+
+const reconciliationRoute = createRoute({
+  method: 'get',
+  path: '/api/analytics/reconciliation',
+  tags: ['Analytics'],
+  summary: "Differences between Wealth Spectrum's reported TWRR and ours, with the likely cause",
+  description: 'Compares every imported reported-performance row with our TWRR over the same portfolio and dates (SEBI convention: absolute under a year, annualised from a year) and lists those more than thresholdBp apart.',
+  security,
+  middleware: [requireScope('analytics', 'read')] as const,
+  request: {
+    query: z.object({
+      thresholdBp: z.coerce.number().min(0).max(10_000).default(1),
+      portfolio: z.string().min(1).max(64).optional().openapi({ description: 'Portfolio (Wealth Spectrum account) code' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The comparison',
+      content: json(z.object({ thresholdBp: z.number(), checked: z.number().int(), withinThreshold: z.number().int(), differences: z.array(ReconciliationItemSchema) }).openapi('AnalyticsReconciliation')),
+    },
+    ...errorResponses,
+  },
+});
+
 export const bookRoutes = new OpenAPIHono<AppEnv>()
   .openapi(recomputeRoute, async (c) => {
     const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : { full: false };
@@ -91,4 +132,10 @@ export const bookRoutes = new OpenAPIHono<AppEnv>()
       },
       200,
     );
+  })
+  .openapi(reconciliationRoute, async (c) => {
+    const q = c.req.valid('query');
+    const result = await reconcile(c.var.deps.db.sql, { thresholdBp: q.thresholdBp, portfolioCode: q.portfolio?.toUpperCase() });
+    await audit(c.var.deps.db.sql, { actor: c.var.principal.id, ip: clientIp(c.env), action: 'analytics.reconciliation', resource: 'analytics', details: { portfolio: q.portfolio ?? null, differences: result.differences.length } });
+    return c.json(result, 200);
   });

@@ -3,6 +3,10 @@ import type { Queryable } from '../../db/client.js';
 import type { RowProblem } from '../../lib/errors.js';
 import type { ImportKind, ImportMapping } from '../../connectors/wealth-spectrum/mapping.js';
 import type { NormalizedRecord } from '../../connectors/wealth-spectrum/normalize-rows.js';
+import type { Env } from '../../env.js';
+import { SALESFORCE_FILE_KINDS } from '../salesforce/file-import.js';
+import { mergeRows, type MergeCounts } from './merge-rows.js';
+import { parsePeriodLabel } from '../../analytics/periods/period-label.js';
 
 /** Per-file state for derived fields (occurrence counters for rows without a reference). */
 export interface DeriveContext {
@@ -10,9 +14,11 @@ export interface DeriveContext {
   occurrences: Map<string, number>;
 }
 
-export interface MergeCounts {
-  inserted: number;
-  updated: number;
+export type { MergeCounts } from './merge-rows.js';
+
+/** What a merge may need beyond its rows: where configuration lives. */
+export interface MergeContext {
+  env: Pick<Env, 'CONFIG_DIR' | 'SALESFORCE_CONFIG_FILE'>;
 }
 
 export interface KindHandler {
@@ -22,7 +28,7 @@ export interface KindHandler {
   derive?(r: NormalizedRecord, ctx: DeriveContext): { field: string; message: string } | undefined;
   /** Checks against the database (unknown codes…), reported with row numbers. */
   references?(tx: Queryable, stg: string): Promise<RowProblem[]>;
-  merge(tx: Queryable, stg: string, runId: number, present: Set<string>): Promise<MergeCounts>;
+  merge(tx: Queryable, stg: string, runId: number, present: Set<string>, ctx: MergeContext): Promise<MergeCounts>;
 }
 
 /** Stable key for a row: its reference number, or a content hash numbered by occurrence. */
@@ -39,52 +45,6 @@ function securityKey(isin: string | null | undefined, name: string | null | unde
   return name ? `NAME:${name.toUpperCase().replace(/\s+/g, ' ')}` : null;
 }
 
-interface MergeSpec {
-  table: string;
-  /** The natural key: target columns whose expressions identify a row. */
-  key: string[];
-  columns: { col: string; expr: string; field?: string; compare?: boolean }[];
-  from: string;
-  present: Set<string>;
-}
-
-/**
- * Merges staged rows: updates rows whose values changed (only the columns the file supplied), then
- * inserts rows whose key is new. Two set-wise statements instead of a speculative upsert: much faster
- * for bulk loads, and safe because imports hold a global lock while merging.
- */
-async function mergeRows(tx: Queryable, o: MergeSpec): Promise<MergeCounts> {
-  const keyCols = o.columns.filter((c) => o.key.includes(c.col));
-  const updatable = o.columns.filter((c) => !o.key.includes(c.col) && (!c.field || o.present.has(c.field)));
-  const compared = updatable.filter((c) => c.compare !== false);
-  const source = `select ${o.columns.map((c) => `${c.expr} as ${c.col}`).join(', ')} from ${o.from}`;
-  const keyMatch = keyCols.map((c) => `t.${c.col} = s.${c.col}`).join(' and ');
-  // A key-only probe first: on a first load nothing matches and the costly compare-and-update join is skipped.
-  const [probe] = await tx.unsafe<{ n: number }[]>(
-    `select count(*)::int as n from (select ${keyCols.map((c) => `${c.expr} as ${c.col}`).join(', ')} from ${o.from}) s
-     where exists (select 1 from ${o.table} t where ${keyMatch})`,
-  );
-  let updated = 0;
-  if (compared.length && probe!.n > 0) {
-    const [row] = await tx.unsafe<{ n: number }[]>(
-      `with changed as (
-         update ${o.table} t set ${updatable.map((c) => `${c.col} = s.${c.col}`).join(', ')}
-         from (${source}) s
-         where ${keyMatch}
-           and (${compared.map((c) => `t.${c.col}`).join(', ')}, 0) is distinct from (${compared.map((c) => `s.${c.col}`).join(', ')}, 0)
-         returning 1)
-       select count(*)::int as n from changed`,
-    );
-    updated = row!.n;
-  }
-  const inserted = await tx.unsafe(
-    `insert into ${o.table} (${o.columns.map((c) => c.col).join(', ')})
-     select * from (${source}) s
-     ${probe!.n > 0 ? `where not exists (select 1 from ${o.table} t where ${keyMatch})` : ''}`,
-  );
-  return { inserted: inserted.count, updated };
-}
-
 async function unknownCodes(tx: Queryable, stg: string, field: string, table: string, col: string, label: string): Promise<RowProblem[]> {
   const rows = await tx.unsafe<{ row_no: number; v: string }[]>(
     `select s.row_no, s.${field} as v from ${stg} s
@@ -95,6 +55,43 @@ async function unknownCodes(tx: Queryable, stg: string, field: string, table: st
 }
 
 const pct = (field: string) => `(s.${field}::numeric / 100)`;
+
+// Wealth Spectrum's own performance figures (fact sheet / performance report), reconciled by the analytics feature.
+const reportedPerformance: KindHandler = {
+  derived: ['period_key'],
+  derive(r) {
+    if (r.period) {
+      const period = parsePeriodLabel(r.period);
+      if (period === null) return { field: 'period', message: `unknown period "${r.period}" (MTD, QTD, YTD, FYTD, 1M, 3M, 6M, 1Y, 2Y, 3Y, 5Y, Since Inception; or leave it blank and give from_date)` };
+      r.period = period;
+      r.period_key = period;
+    } else {
+      if (!r.from_date) return { field: 'from_date', message: 'give either a period or a from_date' };
+      if (r.from_date >= r.to_date!) return { field: 'from_date', message: 'from_date must be before to_date' };
+      r.period = 'CUSTOM';
+      r.period_key = `CUSTOM:${r.from_date}`;
+    }
+    return undefined;
+  },
+  references: (tx, stg) => unknownCodes(tx, stg, 'ws_account_code', 'portfolios', 'portfolio_code', 'portfolio (account) code'),
+  merge: (tx, stg, runId, present) =>
+    mergeRows(tx, {
+      table: 'reported_performance',
+      key: ['portfolio_id', 'to_date', 'period_key'],
+      columns: [
+        { col: 'portfolio_id', expr: 'p.id' },
+        { col: 'to_date', expr: 's.to_date::date' },
+        { col: 'period_key', expr: 's.period_key' },
+        { col: 'period', expr: 's.period' },
+        { col: 'from_date', expr: 's.from_date::date', field: 'from_date' },
+        { col: 'reported_twrr', expr: '(s.twrr_pct::numeric / 100)::float8' },
+        { col: 'reported_benchmark_twrr', expr: '(s.benchmark_twrr_pct::numeric / 100)::float8', field: 'benchmark_twrr_pct' },
+        { col: 'import_run_id', expr: `${runId}`, compare: false },
+      ],
+      from: `${stg} s join portfolios p on p.portfolio_code = s.ws_account_code`,
+      present,
+    }),
+};
 
 export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
   'benchmark-values': {
@@ -351,6 +348,9 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
           present,
         }),
   },
+
+  'reported-performance': reportedPerformance,
+  ...SALESFORCE_FILE_KINDS,
 };
 
 async function upsertSecurities(tx: Queryable, stg: string, withClassification: boolean): Promise<void> {
