@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   TRUST_PROXY: flag.default(false),
+  RESULT_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   // Salesforce connector (all optional: the connector is off without credentials; see docs/salesforce-sync.md).
   SALESFORCE_LOGIN_URL: z.string().optional(),
   SALESFORCE_INSTANCE_URL: z.string().optional(),

@@ -11,7 +11,7 @@ import { prepare } from '../prepare.js';
 /** The real app on a database of its own (PGlite or PostgreSQL), with an admin key. */
 export async function createTestApp(envOverrides: Record<string, string> = {}) {
   const db = await createTestDatabase();
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PMS_DEMO: 'off', DATA_DIR: '/tmp/pms-test-unused', ...envOverrides });
+  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PMS_DEMO: 'off', DATA_DIR: '/tmp/pms-test-unused', RESULT_CACHE_SECONDS: '0', ...envOverrides });
   const deps: AppDeps = await prepare(env, createLogger('silent'), db);
   registerAnalytics(deps);
   const app = createApp(deps);

@@ -20,12 +20,18 @@ export interface ApiKeyRecord {
   userId: number | null;
 }
 
+/**
+ * The live key for a secret. last_used_at is written at most once a minute per key: one row updated by every request
+ * would serialise concurrent requests of the same key on its row lock.
+ */
 export async function findApiKey(sql: Queryable, key: string): Promise<ApiKeyRecord | undefined> {
-  const [row] = await sql<ApiKeyRecord[]>`
-    update api_keys set last_used_at = now()
-    where key_hash = ${hashApiKey(key)} and revoked_at is null
-    returning id, name, scopes, user_id as "userId"`;
-  return row;
+  const [row] = await sql<(ApiKeyRecord & { stale: boolean })[]>`
+    select id, name, scopes, user_id as "userId", (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
+    from api_keys where key_hash = ${hashApiKey(key)} and revoked_at is null`;
+  if (!row) return undefined;
+  if (row.stale) await sql`update api_keys set last_used_at = now() where id = ${row.id}`;
+  const { stale: _s, ...record } = row;
+  return record;
 }
 
 export async function createApiKey(sql: Queryable, p: { name: string; scopes: Scope[]; key?: string; userId?: number }): Promise<{ id: number; key: string }> {

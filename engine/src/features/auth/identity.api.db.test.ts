@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../app.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { importDeps, importOkBook } from '../imports/test-helpers.js';
 import { createApiKey } from './api-keys.js';
@@ -128,6 +129,17 @@ describe('client scope on every path', () => {
     const cio = await list('cio@pms.test');
     expect(cio.total).toBe(4);
     expect(cio.items.find((i: { clientCode: string }) => i.clientCode === 'C000101').pan).toBe('XXXXX1234X');
+  });
+
+  it('keeps scopes apart when results are cached', async () => {
+    const app = createApp({ ...t.deps, env: { ...t.deps.env, RESULT_CACHE_SECONDS: 60 } });
+    const list = async (email: string) => json(await app.request('/api/clients?sort=clientCode', { headers: (await t.login(email, PW)).headers(false) }));
+    expect(codes(await list('anjali@pms.test'))).toEqual(['C000101', 'C000102', 'C000103', 'C000104']);
+    expect(codes(await list('rohit@pms.test'))).toEqual(['C000101', 'C000103']);
+    expect(codes(await list('kavita@pms.test'))).toEqual(['C000102', 'C000104']);
+    const before = (await t.db.sql`select count(*)::int as n from audit_log where action = 'clients.list'`)[0]!.n;
+    await list('rohit@pms.test'); // served from the cache, audited all the same
+    expect((await t.db.sql`select count(*)::int as n from audit_log where action = 'clients.list'`)[0]!.n).toBe(before + 1);
   });
 
   it('answers 404 for another RM\'s client by id and audits the attempt', async () => {

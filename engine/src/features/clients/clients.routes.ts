@@ -4,6 +4,7 @@ import { NotFoundError } from '../../lib/errors.js';
 import { ErrorBody, Page, PageSize, errorResponses, security } from '../../lib/openapi.js';
 import { auditClientDenied, auditRequest } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
+import { cacheKey, resultCache } from '../dashboard/result-cache.js';
 import { getClient, listClients, maskPan } from './clients.queries.js';
 import { ClientFilterFields, ClientSort } from './clients.schemas.js';
 
@@ -83,7 +84,10 @@ export const clientRoutes = new OpenAPIHono<AppEnv>()
   .openapi(listRoute, async (c) => {
     const principal = c.var.principal;
     const { page, pageSize, sort, order, ...filters } = c.req.valid('query');
-    const result = await listClients(c.var.deps.db.sql, { scope: principal.clientScope, seePii: principal.seePii, filters, page, pageSize, sort, order });
+    const key = cacheKey('clients.list', principal.clientScope, principal.seePii, [filters, page, pageSize, sort, order]);
+    const result = await resultCache(c.var.deps).get(key, () =>
+      listClients(c.var.deps.db.sql, { scope: principal.clientScope, seePii: principal.seePii, filters, page, pageSize, sort, order }),
+    );
     const items = principal.seePii ? result.items : result.items.map((i) => ({ ...i, pan: maskPan(i.pan) }));
     await auditRequest(c, { action: 'clients.list', resource: 'clients', clientIds: items.map((i) => i.id), details: { filters, sort, order, page } });
     return c.json({ items, total: result.total }, 200);

@@ -11,6 +11,7 @@ import { ClientFilterFields } from '../clients/clients.schemas.js';
 import { Chart } from '../performance/performance.routes.js';
 import { GRAINS, entitySeries, toChart, type Grain } from '../performance/performance.queries.js';
 import * as d from './dashboard.queries.js';
+import { cacheKey, resultCache } from './result-cache.js';
 
 const DashboardQuery = z.object({ ...ClientFilterFields, grain: z.enum(GRAINS).default('monthly') }).strict();
 const Rows = z.array(z.record(z.string(), z.unknown()));
@@ -61,9 +62,15 @@ async function context(c: Context<AppEnv>, query: z.infer<typeof DashboardQuery>
   const { grain, ...filters } = query;
   const p = c.var.principal;
   const q: ClientQuery = { scope: p.clientScope, seePii: p.seePii, filters };
-  const asOf = await d.dashboardAsOf(c.var.deps.db.sql);
+  const asOf = await resultCache(c.var.deps).get('dashboard.asOf', () => d.dashboardAsOf(c.var.deps.db.sql));
   const r = periodRange(filters.period, asOf, '1900-01-02')!;
   return { q, grain: grain as Grain, asOf, range: { from: r.from, to: r.to }, common: { period: filters.period, grain, asOf, from: r.from, to: r.to } };
+}
+
+/** A dashboard's figures for this scope, filters, grain and as-of date, from the short-lived result cache. */
+function cached<T>(c: Context<AppEnv>, name: string, x: Awaited<ReturnType<typeof context>>, compute: () => Promise<T>): Promise<T> {
+  const p = c.var.principal;
+  return resultCache(c.var.deps).get(cacheKey(`dashboard.${name}`, p.clientScope, p.seePii, [x.q.filters, x.grain, x.asOf, p.user?.rmId ?? null]), compute);
 }
 
 const chart = (rows: Record<string, unknown>[], label: string, ...series: [string, string][]) => ({
@@ -75,13 +82,9 @@ export const dashboardRoutes = new OpenAPIHono<AppEnv>()
   .openapi(dashRoute('executive', 'Executive dashboard: AUM, flows, clients, performance vs benchmarks, top/bottom portfolios, risk mix, AUM trend', ExecutiveResponse), async (c) => {
     const sql = c.var.deps.db.sql;
     const x = await context(c, c.req.valid('query'));
-    const [figures, overview, ranked, risk, trend] = await Promise.all([
-      d.headline(sql, x.q, x.range),
-      d.strategyOverview(sql, x.q),
-      d.rankedPortfolios(sql, x.q, 5),
-      d.countBy(sql, x.q, 'risk_profile'),
-      d.aumTrend(sql, x.q, x.grain, x.range),
-    ]);
+    const [figures, overview, ranked, risk, trend] = await cached(c, 'executive', x, () =>
+      Promise.all([d.headline(sql, x.q, x.range), d.strategyOverview(sql, x.q), d.rankedPortfolios(sql, x.q, 5), d.countBy(sql, x.q, 'risk_profile'), d.aumTrend(sql, x.q, x.grain, x.range)]),
+    );
     await auditRequest(c, { action: 'dashboard.executive', resource: 'dashboard', details: { filters: x.q.filters, grain: x.grain } });
     return c.json(
       {
@@ -99,7 +102,9 @@ export const dashboardRoutes = new OpenAPIHono<AppEnv>()
   .openapi(dashRoute('clients', 'Clients dashboard: client-wise AUM and performance, onboarding trend, RM-wise distribution, geography', ClientsResponse), async (c) => {
     const sql = c.var.deps.db.sql;
     const x = await context(c, c.req.valid('query'));
-    const [top, onboarding, rms, geo] = await Promise.all([d.topClients(sql, x.q, 20), d.onboardingTrend(sql, x.q, x.grain), d.byRm(sql, x.q), d.countBy(sql, x.q, 'state')]);
+    const [top, onboarding, rms, geo] = await cached(c, 'clients', x, () =>
+      Promise.all([d.topClients(sql, x.q, 20), d.onboardingTrend(sql, x.q, x.grain), d.byRm(sql, x.q), d.countBy(sql, x.q, 'state')]),
+    );
     const clients = geo.reduce((n, g) => n + g.clients, 0);
     const aum = geo.reduce((sum, g) => sum.plus(g.aum), new Decimal(0)).toFixed();
     await auditRequest(c, { action: 'dashboard.clients', resource: 'dashboard', clientIds: top.map((t) => t.id), details: { filters: x.q.filters, grain: x.grain } });
@@ -121,11 +126,13 @@ export const dashboardRoutes = new OpenAPIHono<AppEnv>()
     const p = c.var.principal;
     // The book's composite: the firm for firm-wide callers, the caller's RM subtree (team) for an RM.
     const entity = p.clientScope.all ? { type: 'firm', id: 0 } : { type: 'team', id: p.user?.rmId ?? 0 };
-    const [series, points, alloc] = await Promise.all([
-      entitySeries(sql, { entityType: entity.type, entityId: entity.id, from: x.range.from, to: x.range.to, grain: x.grain }),
-      d.riskReturn(sql, x.q, 500),
-      d.allocation(sql, x.q),
-    ]);
+    const [series, points, alloc] = await cached(c, 'performance', x, () =>
+      Promise.all([
+        entitySeries(sql, { entityType: entity.type, entityId: entity.id, from: x.range.from, to: x.range.to, grain: x.grain }),
+        d.riskReturn(sql, x.q, 500),
+        d.allocation(sql, x.q),
+      ]),
+    );
     await auditRequest(c, { action: 'dashboard.performance', resource: 'dashboard', clientIds: [], details: { filters: x.q.filters, grain: x.grain, entity } });
     return c.json({ ...x.common, entity, series: toChart(series, null), riskReturn: { points }, allocation: { ...chart(alloc, 'label', ['Weight', 'weight']), rows: alloc } }, 200);
   })
