@@ -4,7 +4,7 @@ import Bree from 'bree';
 import type { AppDeps } from '../app-env.js';
 import { kindForFileName } from '../connectors/wealth-spectrum/mapping.js';
 import { ImportRejectedError } from '../lib/errors.js';
-import { runImport } from '../features/imports/run-import.js';
+import { importDepsOf, runImport } from '../features/imports/run-import.js';
 
 export interface InboxResult {
   file: string;
@@ -56,7 +56,7 @@ export async function processInbox(deps: AppDeps, dir: string, settleMs = 2000):
     }
     try {
       const run = await runImport(
-        { db: deps.db, mapping: deps.mapping, maxBytes: deps.env.IMPORT_MAX_BYTES, log: deps.log, metrics: deps.metrics, onImported: (r) => deps.onImported.forEach((h) => h(r)) },
+        importDepsOf(deps),
         { kind, filePath: file, fileName: name, source: 'inbox', actor: 'inbox' },
       );
       moveAside(file, path.join(dir, 'processed'));

@@ -10,6 +10,7 @@ import {
   ValueError,
   dateParser,
   parseAmount,
+  parseBoolean,
   parseEmail,
   parseIsin,
   parsePan,
@@ -167,6 +168,9 @@ function makeNormalizer(mapping: ImportMapping, kind: ImportKind, binding: Heade
       }
       case 'identity':
         return String(cell).trim();
+      case 'boolean':
+        if (cell instanceof Date) throw new ValueError('not a yes/no value');
+        return parseBoolean(cell as string | number);
     }
   };
 

@@ -161,3 +161,13 @@ export function splitIdentity(raw: string): { name: string; code: string } {
   if (at <= 0 || at + 3 >= s.length) throw new ValueError('expected "NAME - CODE"');
   return { name: s.slice(0, at).trim(), code: s.slice(at + 3).trim() };
 }
+
+const TRUE = new Set(['true', 'yes', 'y', '1']);
+const FALSE = new Set(['false', 'no', 'n', '0']);
+/** Data Loader and report booleans: true/false, yes/no, 1/0 → "true" | "false". */
+export function parseBoolean(raw: string | number): string {
+  const s = String(raw).trim().toLowerCase();
+  if (TRUE.has(s)) return 'true';
+  if (FALSE.has(s)) return 'false';
+  throw new ValueError('not a yes/no value (true/false, yes/no, 1/0)');
+}

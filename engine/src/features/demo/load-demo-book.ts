@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AppDeps } from '../../app-env.js';
-import { runImport } from '../imports/run-import.js';
+import { importDepsOf, runImport } from '../imports/run-import.js';
 import type { ImportKind } from '../../connectors/wealth-spectrum/mapping.js';
 
 interface DemoBookModule {
@@ -22,7 +22,7 @@ export async function loadDemoBookIfEmpty(deps: AppDeps): Promise<{ loaded: bool
   let rows = 0;
   for (const f of book.files) {
     const run = await runImport(
-      { db: deps.db, mapping: deps.mapping, maxBytes: Number.MAX_SAFE_INTEGER, log: deps.log, metrics: deps.metrics, onImported: (r) => deps.onImported.forEach((h) => h(r)) },
+      importDepsOf(deps, Number.MAX_SAFE_INTEGER),
       { kind: f.kind, filePath: f.path, source: 'demo', actor: 'demo-book' },
     );
     rows += run.rowsTotal;

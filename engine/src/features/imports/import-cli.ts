@@ -6,7 +6,7 @@ import { IMPORT_KINDS, type ImportKind } from '../../connectors/wealth-spectrum/
 import { ImportRejectedError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import { prepare } from '../../prepare.js';
-import { runImport } from './run-import.js';
+import { importDepsOf, runImport } from './run-import.js';
 
 const usage = `Usage: npm run import -- --kind <${IMPORT_KINDS.join('|')}> <file>`;
 const { values, positionals } = parseArgs({ options: { kind: { type: 'string' } }, allowPositionals: true });
@@ -21,7 +21,7 @@ const deps = await prepare(env, createLogger(env.LOG_LEVEL === 'info' ? 'warn' :
 let code = 0;
 try {
   const run = await runImport(
-    { db: deps.db, mapping: deps.mapping, maxBytes: env.IMPORT_MAX_BYTES, log: deps.log, metrics: deps.metrics },
+    importDepsOf(deps),
     { kind, filePath: path.resolve(positionals[0]!), source: 'cli', actor: `cli:${os.userInfo().username}` },
   );
   console.log(JSON.stringify(run, null, 2));

@@ -30,7 +30,7 @@ afterAll(async () => {
 const countTransactions = async (sql = db.sql) => (await sql<{ n: number }[]>`select count(*)::int as n from transactions`)[0]!.n;
 
 describe('a realistic 50 MB export', () => {
-  it('imports by streaming, with flat memory', async () => {
+  it('imports by streaming, with flat memory', { timeout: 180_000 }, async () => {
     const file = path.join(work, 'transaction_statement_50mb.csv');
     const bytes = await writeTransactionFeed(file, 450_000, ACCOUNTS, 7);
     expect(bytes).toBeGreaterThan(50 * 1024 * 1024);
@@ -79,7 +79,7 @@ function killMidImport(env: Record<string, string>, file: string): Promise<{ sig
 }
 
 describe('a process killed in the middle of an import', () => {
-  it('leaves the database as it was before that import', async () => {
+  it('leaves the database as it was before that import', { timeout: 180_000 }, async () => {
     const file = path.join(work, 'transaction_statement_kill.csv');
     await writeTransactionFeed(file, 600_000, ACCOUNTS, 11);
 

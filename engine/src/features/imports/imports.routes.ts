@@ -8,7 +8,7 @@ import { audit } from '../audit/audit.js';
 import { clientIp } from '../../lib/request.js';
 import { getImportRun, listImportRuns } from './imports.queries.js';
 import { receiveUpload } from './receive-upload.js';
-import { runImport } from './run-import.js';
+import { importDepsOf, runImport } from './run-import.js';
 
 const ImportRunSchema = z
   .object({
@@ -121,7 +121,7 @@ importRoutes.post('/api/imports', requireScope('imports'), async (c) => {
     }
     const principal = c.var.principal;
     const run = await runImport(
-      { db: deps.db, mapping: deps.mapping, maxBytes: deps.env.IMPORT_MAX_BYTES, log: deps.log, metrics: deps.metrics, onImported: (r) => deps.onImported.forEach((f) => f(r)) },
+      importDepsOf(deps),
       { kind: kind as (typeof IMPORT_KINDS)[number], filePath: upload.filePath, fileName: upload.fileName, source: 'api', actor: principal.id },
     ).catch(async (err: unknown) => {
       if (err instanceof ImportRejectedError) {

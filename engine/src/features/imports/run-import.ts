@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
+import type { Env } from '../../env.js';
+import type { AppDeps } from '../../app-env.js';
 import type { Database, Queryable } from '../../db/client.js';
 import { ImportRejectedError, type RowProblem } from '../../lib/errors.js';
 import { inspectFile, type FileInfo } from '../../connectors/wealth-spectrum/inspect-file.js';
@@ -25,8 +27,15 @@ export interface ImportDeps {
   maxBytes: number;
   log?: Logger;
   metrics?: Metrics;
+  /** Where configuration lives, for kinds whose merge reads it (Salesforce reconciliation). */
+  env?: Pick<Env, 'CONFIG_DIR' | 'SALESFORCE_CONFIG_FILE'>;
   /** Called after a successful import (analytics recompute, notifications). */
   onImported?: (run: ImportRun) => void;
+}
+
+/** Import dependencies from the app's: every entry point (API, CLI, inbox, demo) imports alike. */
+export function importDepsOf(deps: AppDeps, maxBytes = deps.env.IMPORT_MAX_BYTES): ImportDeps {
+  return { db: deps.db, mapping: deps.mapping, maxBytes, log: deps.log, metrics: deps.metrics, env: deps.env, onImported: (r) => deps.onImported.forEach((h) => h(r)) };
 }
 
 /** Serialises merges: two imports racing on the same rows apply one after the other. */
@@ -129,7 +138,7 @@ async function importFile(deps: ImportDeps, kind: ImportKind, info: FileInfo, ru
 
     const t2 = performance.now();
     await tx`select pg_advisory_xact_lock(${IMPORT_LOCK})`;
-    const counts = await handler.merge(tx, staging.table, runId, normalizer.binding.present);
+    const counts = await handler.merge(tx, staging.table, runId, normalizer.binding.present, { env: deps.env ?? {} });
     const phasesMs = { readAndStage: Math.round(t1 - t0), checks: Math.round(t2 - t1), merge: Math.round(performance.now() - t2) };
     return { rowsTotal: total, inserted: counts.inserted, updated: counts.updated, unchanged: total - counts.inserted - counts.updated, phasesMs };
   });
