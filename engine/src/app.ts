@@ -11,6 +11,7 @@ import { requireAuth } from './features/auth/auth.middleware.js';
 import { healthRoutes } from './features/health/health.routes.js';
 import { apiRoutes } from './features/api-routes.js';
 import { rateLimit } from './features/rate-limit/rate-limit.js';
+import { uiRoutes } from './features/ui/ui.routes.js';
 import { AppError } from './lib/errors.js';
 
 /** Builds the HTTP app: middleware, one error model, routes. No I/O happens here. */
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/api/*', rateLimit(deps.env.RATE_LIMIT_PER_MINUTE));
   for (const routes of apiRoutes) app.route('/', routes);
+  app.route('/', uiRoutes(deps)); // the stand-alone dashboard at / (engine/public)
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {
