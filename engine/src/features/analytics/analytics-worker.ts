@@ -50,7 +50,7 @@ export class AnalyticsWorker {
       this.state.running = { trigger, full, startedAt: new Date(started).toISOString() };
       const [run] = await sql<{ id: number }[]>`insert into analytics_runs (trigger, mode) values (${trigger.slice(0, 500)}, ${full ? 'full' : 'incremental'}) returning id`;
       runId = run!.id;
-      const result = await computeBook(sql, { full });
+      const result = await computeBook(sql, { full, kind: this.deps.db.kind });
       const ms = Date.now() - started;
       await sql`update analytics_runs set status = 'succeeded', portfolios = ${result.portfolios}, groups = ${result.groups},
                 series_rows = ${result.seriesRows}, metric_rows = ${result.metricRows}, phases_ms = ${sql.json(result.phasesMs)}, finished_at = now()

@@ -221,7 +221,7 @@ describe('incremental recompute', () => {
                          from analytics_metrics order by 1, 2, 3`,
     });
     const incremental = await snapshot();
-    const full = await computeBook(sql, { full: true });
+    const full = await computeBook(sql, { full: true, kind: t.db.kind });
     expect(full.mode).toBe('full');
     const rebuilt = await snapshot();
     expect(incremental.series.length).toBe(rebuilt.series.length);

@@ -1,6 +1,7 @@
 import type { Queryable, Sql } from '../../db/client.js';
 import { blendedIndexReturns, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
 import { decString, sumMoney } from '../../analytics/shared/money.js';
+import { rebuildAllSeries } from './full-rebuild.js';
 import { computePeriodMetrics, type PeriodRow } from './period-metrics.js';
 
 /** What every stored figure was computed with (stored with the entity and each metric row). */
@@ -44,7 +45,7 @@ const ANCHOR_COLS = ['log_growth', 'n', 's_r', 's_r2', 's_dn2', 'pn', 's_pr', 's
  * a_date, a_value and a_<running column>), so running sums continue from it.
  * r = (V − V₋₁ − CF) / (V₋₁ + CF) in float8, exactly as dailyTwrr computes it from the same doubles.
  */
-function seriesInsertSql(src: string): string {
+export function seriesInsertSql(src: string): string {
   const carry = ANCHOR_COLS.map((c) => `aw.a_${c}`).join(', ');
   return `
     insert into analytics_series (entity_type, entity_id, value_date, value, value_delta, net_flow, daily_return, log_growth,
@@ -61,7 +62,7 @@ function seriesInsertSql(src: string): string {
     ),
     r2 as (
       select r1.*,
-        a_log_growth + coalesce(sum(case when r is not null then ln(greatest(1 + r, 1e-300)) end) over w, 0) as lg,
+        a_log_growth + coalesce(sum(case when r is not null then ln(greatest(1 + r, 1e-300::float8)) end) over w, 0) as lg,
         a_n + count(r) over w as n_,
         a_s_r + coalesce(sum(r) over w, 0) as s_r_,
         a_s_r2 + coalesce(sum(r * r) over w, 0) as s_r2_,
@@ -98,7 +99,7 @@ async function anchorAndClear(tx: Queryable): Promise<void> {
     where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id and x.value_date > aw.a_date`);
 }
 
-async function createWorkTable(tx: Queryable): Promise<void> {
+export async function createWorkTable(tx: Queryable): Promise<void> {
   await tx.unsafe(`drop table if exists aw`);
   await tx.unsafe(`
     create temp table aw (
@@ -110,12 +111,28 @@ async function createWorkTable(tx: Queryable): Promise<void> {
 
 const FAR_PAST = '0001-01-01';
 
+/** Portfolio rows to (re)compute: valuations after each anchor, flows attached to the first valuation on or after their date. */
+export const PORTFOLIO_SRC = `
+          with fl as (
+            select ef.portfolio_id,
+                   (select min(v2.valuation_date) from valuations v2 where v2.portfolio_id = ef.portfolio_id and v2.valuation_date >= ef.flow_date) as att,
+                   sum(ef.amount) as amount
+            from aw join external_flows ef on ef.portfolio_id = aw.entity_id and ef.flow_date > aw.a_date
+            group by ef.portfolio_id, 2)
+          select 'portfolio'::text as entity_type, v.portfolio_id as entity_id, v.valuation_date as value_date, v.market_value as value,
+                 v.market_value - coalesce(lag(v.market_value) over w, aw.a_value) as delta,
+                 coalesce(fl.amount, 0) as flow,
+                 coalesce(lag(v.market_value) over w, aw.a_value) as prev
+          from aw join valuations v on v.portfolio_id = aw.entity_id and v.valuation_date > aw.a_date
+          left join fl on fl.portfolio_id = v.portfolio_id and fl.att = v.valuation_date
+          window w as (partition by v.portfolio_id order by v.valuation_date)`;
+
 /**
  * Brings the stored series and metric snapshots up to date with the data: benchmarks whose indices changed, dirty
  * portfolios from their dirty date, the aggregates containing them, then the metrics of everything touched.
- * `full` rebuilds everything. The caller serialises runs.
+ * `full` rebuilds everything (`kind` 'postgres' lets it write with COPY). The caller serialises runs.
  */
-export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Promise<ComputeResult> {
+export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'postgres' | 'embedded' } = {}): Promise<ComputeResult> {
   const phasesMs: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -136,6 +153,8 @@ export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Prom
   }
   try {
     const result = await sql.begin(async (tx) => {
+      // Sorts for the window functions over a whole book: keep them in memory (this transaction only).
+      await tx.unsafe(`set local work_mem = '256MB'`);
       const res: ComputeResult = { mode: full ? 'full' : 'incremental', portfolios: 0, groups: 0, seriesRows: 0, metricRows: 0, benchmarks: 0, phasesMs };
       // 1. Benchmarks.
       const [{ n: existing } = { n: 0 }] = await tx<{ n: number }[]>`select count(*)::int as n from benchmark_series`;
@@ -149,7 +168,10 @@ export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Prom
         ).map((r) => r.benchmark_id);
         benchFrom = claimedIdx.map((c) => c.from_date).sort()[0]!;
       }
-      if (benchIds.length) res.benchmarks = await computeBenchmarks(tx, benchIds);
+      if (benchIds.length) {
+        res.benchmarks = await computeBenchmarks(tx, benchIds);
+        await tx.unsafe(`analyze benchmark_series`);
+      }
       lap('benchmarks');
 
       // 2. Portfolios.
@@ -157,8 +179,18 @@ export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Prom
       await tx.unsafe(`create temp table dirty_entities (entity_type text not null, entity_id integer not null, from_date date not null,
                         primary key (entity_type, entity_id)) on commit drop`);
       if (full) {
+        // One streaming pass over the book (full-rebuild.ts) instead of the set-wise SQL below: same figures, far faster.
         await tx.unsafe(`truncate analytics_series, analytics_group_members, analytics_metrics, analytics_entities`);
-        await tx.unsafe(`insert into dirty_entities select 'portfolio', id, '${FAR_PAST}' from portfolios`);
+        const rebuilt = await rebuildAllSeries(tx, opts.kind ?? 'embedded');
+        await tx.unsafe(`analyze analytics_series`);
+        await tx.unsafe(`insert into dirty_entities select entity_type, entity_id, '${FAR_PAST}' from analytics_entities`);
+        res.seriesRows = rebuilt.rows;
+        res.portfolios = (await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities where entity_type = 'portfolio'`)[0]!.n;
+        res.groups = rebuilt.entities - res.portfolios;
+        lap('series');
+        res.metricRows = await computeMetrics(tx);
+        lap('metrics');
+        return res;
       } else {
         if (claimed.length) {
           await tx`insert into dirty_entities select 'portfolio', pid, min(d) from unnest(${claimed.map((c) => c.portfolio_id)}::int[], ${claimed.map((c) => c.from_date)}::date[]) as u(pid, d)
@@ -175,24 +207,12 @@ export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Prom
                        select 'portfolio', d.entity_id, d.from_date, s.benchmark_id from dirty_entities d
                        join portfolios p on p.id = d.entity_id join strategies s on s.id = p.strategy_id`);
       res.portfolios = (await tx.unsafe(`select 1 from aw`)).count;
+      // Fresh temp tables and bulk-changed tables have no statistics: without them the planner picks nested loops.
+      await tx.unsafe(`analyze aw`);
       if (!full) await anchorAndClear(tx);
-      const inserted = await tx.unsafe(
-        seriesInsertSql(`
-          with fl as (
-            select ef.portfolio_id,
-                   (select min(v2.valuation_date) from valuations v2 where v2.portfolio_id = ef.portfolio_id and v2.valuation_date >= ef.flow_date) as att,
-                   sum(ef.amount) as amount
-            from aw join external_flows ef on ef.portfolio_id = aw.entity_id and ef.flow_date > aw.a_date
-            group by ef.portfolio_id, 2)
-          select 'portfolio'::text as entity_type, v.portfolio_id as entity_id, v.valuation_date as value_date, v.market_value as value,
-                 v.market_value - coalesce(lag(v.market_value) over w, aw.a_value) as delta,
-                 coalesce(fl.amount, 0) as flow,
-                 coalesce(lag(v.market_value) over w, aw.a_value) as prev
-          from aw join valuations v on v.portfolio_id = aw.entity_id and v.valuation_date > aw.a_date
-          left join fl on fl.portfolio_id = v.portfolio_id and fl.att = v.valuation_date
-          window w as (partition by v.portfolio_id order by v.valuation_date)`),
-      );
+      const inserted = await tx.unsafe(seriesInsertSql(PORTFOLIO_SRC));
       res.seriesRows += inserted.count;
+      if (inserted.count > 10_000) await tx.unsafe(`analyze analytics_series`);
       await upsertEntities(tx, `select 'portfolio'::text as entity_type, p.id as entity_id, s.benchmark_id, p.inception_date
                                 from aw join portfolios p on p.id = aw.entity_id join strategies s on s.id = p.strategy_id`);
       lap('portfolios');
@@ -202,6 +222,7 @@ export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Prom
         await tx.unsafe(`drop table if exists cur_members`);
         await tx.unsafe(`create temp table cur_members (entity_type text, entity_id integer, member_type text, member_id integer) on commit drop`);
         await tx.unsafe(`insert into cur_members ${membership}`);
+        await tx.unsafe(`analyze cur_members`);
         // Groups whose membership changed are rebuilt; their stored membership is replaced.
         await tx.unsafe(`
           insert into dirty_entities
@@ -240,6 +261,8 @@ export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Prom
           where e.entity_type = aw.entity_type and e.entity_id = aw.entity_id and e.benchmark_id is distinct from aw.benchmark_id`);
         await tx.unsafe(`update dirty_entities d set from_date = aw.from_date from aw where aw.entity_type = d.entity_type and aw.entity_id = d.entity_id`);
         res.groups += (await tx.unsafe(`select 1 from aw`)).count;
+        await tx.unsafe(`analyze aw`);
+        await tx.unsafe(`analyze dirty_entities`);
         await anchorAndClear(tx);
         const rows = await tx.unsafe(
           seriesInsertSql(`
@@ -254,6 +277,7 @@ export async function computeBook(sql: Sql, opts: { full?: boolean } = {}): Prom
             window w as (partition by m.entity_type, m.entity_id order by m.value_date)`),
         );
         res.seriesRows += rows.count;
+        if (rows.count > 10_000) await tx.unsafe(`analyze analytics_series`);
         await upsertEntities(
           tx,
           `select aw.entity_type, aw.entity_id, aw.benchmark_id,
