@@ -137,3 +137,33 @@ describe('GET /api/compliance/hwm', () => {
     expect(audited[0]!.count).toBe(1);
   });
 });
+
+describe('GET /api/compliance/disclosure and /dashboard', () => {
+  it('computes the pooled net TWRR per approach when no precomputed metrics exist, as JSON, CSV and XLSX', async () => {
+    // SI (base 2 Mar 2025 → 30 Apr 2025, 59 days, absolute): 1,07,90,592.33 / 1,00,00,000 − 1 = 7.9059%; 1M (31 Mar → 30 Apr): 0
+    const res = await t.app.request('/api/compliance/disclosure', { headers: t.auth() });
+    const b = await body(res);
+    expect(res.status, JSON.stringify(b)).toBe(200);
+    const row = b.rows.find((r: { strategyCode: string }) => r.strategyCode === 'FEE');
+    expect(row).toMatchObject({ source: 'computed', asOf: '2025-04-30', benchmark: null });
+    expect(row.periods.SI.return).toBeCloseTo(0.0790592333, 9);
+    expect(row.periods.SI.annualized).toBe(false);
+    expect(row.periods['1M'].return).toBe(0);
+    expect(row.periods['1Y'].return).toBeNull(); // not lived through a whole year
+    const csv = await (await t.app.request('/api/compliance/disclosure?format=csv', { headers: t.auth() })).text();
+    expect(csv.split('\r\n').find((l) => l.startsWith('Fee Strategy'))).toBe('Fee Strategy,FEE,Equity,,2025-04-30,0.00,,,,,,,,,,,,,,7.91,');
+    const xlsx = await t.app.request('/api/compliance/disclosure?format=xlsx', { headers: t.auth() });
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(new Uint8Array(await xlsx.arrayBuffer()).slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b])); // zip
+  });
+
+  it('the compliance view: fee totals by financial year, high-water marks, no portfolio below the minimum', async () => {
+    const res = await t.app.request('/api/compliance/dashboard', { headers: t.auth() });
+    const b = await body(res);
+    expect(res.status, JSON.stringify(b)).toBe(200);
+    expect(b.feeTotals).toEqual([{ financialYear: 'FY2024-25', managementFees: '9407.67', performanceFees: '200000.00', operatingExpenses: '0' }]);
+    expect(b.highWaterMarks).toEqual({ portfoliosWithPerformanceFee: 1, computed: 1, aboveMark: 1, belowMark: 0, reconciliationDifferences: 1 });
+    expect(b.portfoliosBelowMinimum).toEqual([]);
+    expect(b.checks).toEqual([]);
+  });
+});

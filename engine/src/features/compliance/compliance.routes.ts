@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { ErrorBody, errorResponses, security } from '../../lib/openapi.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { IllustrationRequest, IllustrationResponse, WithdrawalImpactRequest, WithdrawalImpactResponse, toFeePlan } from './compliance.schemas.js';
+import { disclosureRoutes } from './disclosure.routes.js';
 import { hwmRoutes } from './hwm.routes.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
@@ -77,4 +78,5 @@ export const complianceRoutes = new OpenAPIHono<AppEnv>()
     );
     return c.json(impact, 200);
   })
-  .route('/', hwmRoutes);
+  .route('/', hwmRoutes)
+  .route('/', disclosureRoutes);
