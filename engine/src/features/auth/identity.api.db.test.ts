@@ -43,6 +43,11 @@ describe('POST /api/users', () => {
     expect((await post({ email: 'z@pms.test', name: 'Z', role: 'admin' }, t.auth(await t.keyWith(['read'])))).status).toBe(403);
     const rohit = await t.login('rohit@pms.test', PW);
     expect((await post({ email: 'z@pms.test', name: 'Z', role: 'admin' }, rohit.headers())).status).toBe(403);
+    const users = await json(await t.app.request('/api/users', { headers: t.auth() }));
+    expect(users.items.find((u: { email: string }) => u.email === 'rohit@pms.test')).toMatchObject({ role: 'rm', rmId: rmIds.RM002, salesforceUserId: SF_ROHIT, active: true });
+    expect(JSON.stringify(users)).not.toMatch(/scrypt/);
+    expect((await t.app.request('/api/users', { headers: rohit.headers(false) })).status).toBe(403);
+    expect(await lastAudit('users.create')).toMatchObject({ actor: expect.stringMatching(/^key:\d+$/), actor_role: 'service' });
     const [row] = await t.db.sql`select password_hash from users where email = 'rohit@pms.test'`;
     expect(row!.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(row!.password_hash).not.toContain(PW);

@@ -133,7 +133,7 @@ describe('dashboards', () => {
 
   it('clients and performance dashboards, chart-ready, in scope', async () => {
     const clients = await json(await t.app.request('/api/dashboard/clients?grain=yearly', { headers: kavita.headers(false) }));
-    expect(clients.figures).toEqual({ clients: 2, aum: '7570112.4' });
+    expect(clients.figures).toEqual({ clients: 2, aum: '7570112.40' }); // 75,70,112.40 + nothing for C000104
     expect(clients.onboardingTrend).toEqual({ labels: ['2021-01-01', '2023-01-01'], datasets: [{ label: 'New clients', data: [1, 1] }] });
     expect(clients.rmDistribution.labels).toEqual(['Kavita Iyer']);
     expect(clients.topClients.rows.map((r: { clientCode: string }) => r.clientCode)).toEqual(['C000102', 'C000104']);

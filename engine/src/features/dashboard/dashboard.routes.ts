@@ -106,7 +106,7 @@ export const dashboardRoutes = new OpenAPIHono<AppEnv>()
       Promise.all([d.topClients(sql, x.q, 20), d.onboardingTrend(sql, x.q, x.grain), d.byRm(sql, x.q), d.countBy(sql, x.q, 'state')]),
     );
     const clients = geo.reduce((n, g) => n + g.clients, 0);
-    const aum = geo.reduce((sum, g) => sum.plus(g.aum), new Decimal(0)).toFixed();
+    const aum = geo.reduce((sum, g) => sum.plus(g.aum), new Decimal(0)).toFixed(2);
     await auditRequest(c, { action: 'dashboard.clients', resource: 'dashboard', clientIds: top.map((t) => t.id), details: { filters: x.q.filters, grain: x.grain } });
     return c.json(
       {
