@@ -142,10 +142,17 @@ describe('dashboards', () => {
     expect(perf.entity.type).toBe('team');
   });
 
-  it('compliance dashboard: an empty, typed shape for compliance; refused to RMs', async () => {
+  it('compliance dashboard: disclosure, fee checks, high-water marks and access events for compliance; refused to RMs', async () => {
     const res = await t.app.request('/api/dashboard/compliance', { headers: compliance.headers(false) });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ figures: { disclosuresDue: null }, disclosures: [], feeChecks: [], accessEvents: { labels: [], datasets: [] } });
+    const body = await json(res);
+    expect(body.figures).toEqual({ disclosuresDue: body.disclosures.length, feeChecksFailed: body.feeChecks.length, highWaterMarkBreaches: body.highWaterMarks.aboveMark });
+    expect(body.disclosures.length).toBeGreaterThan(0); // one row per strategy with portfolios
+    expect(body.highWaterMarks).toMatchObject({ portfoliosWithPerformanceFee: expect.any(Number), computed: expect.any(Number) });
+    // Access events: the last 14 days, today's audited reads include this suite's own requests.
+    expect(body.accessEvents.labels).toHaveLength(14);
+    expect(body.accessEvents.datasets.map((d: { label: string }) => d.label)).toEqual(['Reads', 'Imports', 'Denied']);
+    expect(body.accessEvents.datasets[0].data.at(-1)).toBeGreaterThan(0);
     expect((await t.app.request('/api/dashboard/compliance', { headers: rohit.headers(false) })).status).toBe(403);
   });
 

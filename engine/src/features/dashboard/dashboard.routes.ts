@@ -5,6 +5,7 @@ import type { AppEnv } from '../../app-env.js';
 import { periodRange } from '../../analytics/index.js';
 import { errorResponses, security } from '../../lib/openapi.js';
 import { auditRequest } from '../audit/audit.js';
+import { complianceDashboard } from '../compliance/compliance-dashboard.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import type { ClientQuery } from '../clients/clients.queries.js';
 import { ClientFilterFields } from '../clients/clients.schemas.js';
@@ -40,6 +41,9 @@ const ComplianceResponse = z
     figures: z.object({ disclosuresDue: z.number().int().nullable(), feeChecksFailed: z.number().int().nullable(), highWaterMarkBreaches: z.number().int().nullable() }),
     disclosures: Rows,
     feeChecks: Rows,
+    feeTotals: Rows,
+    highWaterMarks: z.record(z.string(), z.number()),
+    portfoliosBelowMinimum: Rows,
     accessEvents: Chart,
   })
   .openapi('ComplianceDashboard');
@@ -136,11 +140,33 @@ export const dashboardRoutes = new OpenAPIHono<AppEnv>()
     await auditRequest(c, { action: 'dashboard.performance', resource: 'dashboard', clientIds: [], details: { filters: x.q.filters, grain: x.grain, entity } });
     return c.json({ ...x.common, entity, series: toChart(series, null), riskReturn: { points }, allocation: { ...chart(alloc, 'label', ['Weight', 'weight']), rows: alloc } }, 200);
   })
-  .openapi(dashRoute('compliance', 'Compliance dashboard (shape only: filled by the Compliance work)', ComplianceResponse, 'audit'), async (c) => {
+  .openapi(dashRoute('compliance', 'Compliance dashboard: SEBI/APMI disclosure, fee checks, fee totals, high-water marks, portfolios below ₹50 lakh, access events', ComplianceResponse, 'audit'), async (c) => {
+    const sql = c.var.deps.db.sql;
     const x = await context(c, c.req.valid('query'));
-    await auditRequest(c, { action: 'dashboard.compliance', resource: 'dashboard' });
+    const [data, access] = await Promise.all([
+      complianceDashboard(sql, { scope: c.var.principal.clientScope, asOf: x.asOf }),
+      // Who-saw-what at a glance: audited reads and changes per day over the last two weeks.
+      sql<{ day: string; reads: number; changes: number; denied: number }[]>`
+        select to_char(d, 'YYYY-MM-DD') as day,
+          count(a.id) filter (where a.action not like 'access.%' and a.action not like 'auth.%' and a.action not like 'import.%')::int as reads,
+          count(a.id) filter (where a.action like 'import.%')::int as changes,
+          count(a.id) filter (where a.action like 'access.%' or a.action like 'auth.%')::int as denied
+        from generate_series(current_date - 13, current_date, interval '1 day') d
+        left join audit_log a on a.at >= d and a.at < d + interval '1 day'
+        group by d order by d`,
+    ]);
+    await auditRequest(c, { action: 'dashboard.compliance', resource: 'dashboard', clientIds: [...new Set(data.checks.map((k) => k.clientId))] });
     return c.json(
-      { ...x.common, figures: { disclosuresDue: null, feeChecksFailed: null, highWaterMarkBreaches: null }, disclosures: [], feeChecks: [], accessEvents: { labels: [], datasets: [] } },
+      {
+        ...x.common,
+        figures: { disclosuresDue: data.disclosure.length, feeChecksFailed: data.checks.length, highWaterMarkBreaches: data.highWaterMarks.aboveMark },
+        disclosures: data.disclosure as unknown as Record<string, unknown>[],
+        feeChecks: data.checks as unknown as Record<string, unknown>[],
+        feeTotals: data.feeTotals,
+        highWaterMarks: data.highWaterMarks,
+        portfoliosBelowMinimum: data.portfoliosBelowMinimum,
+        accessEvents: chart(access, 'day', ['Reads', 'reads'], ['Imports', 'changes'], ['Denied', 'denied']),
+      },
       200,
     );
   });
