@@ -1,20 +1,21 @@
-import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
-import { loadEnv } from '../env.js';
+import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';
 import { salesforceContext } from '../features/salesforce/salesforce-context.js';
 import { runSalesforceSync } from '../features/salesforce/salesforce-sync.js';
 import { SyncAlreadyRunningError } from '../features/sync/sync-runs.queries.js';
+import type { SalesforceSyncWorkerData } from './salesforce-sync.js';
 
-// Runs in a bree worker thread. On the embedded store it joins the engine's PGlite socket.
-const env = loadEnv();
+// Runs in a bree worker thread, on the engine's own store (never a second owner of a PGlite directory),
+// with the engine's configuration (workerData.env).
+const data = workerData as SalesforceSyncWorkerData;
+const env = data.env;
 const log = createLogger(env.LOG_LEVEL);
 const abort = new AbortController();
 parentPort?.on('message', (m) => {
   if (m === 'cancel') abort.abort();
 });
-const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolMax: 2 });
+const db = await openDatabase({ databaseUrl: data.databaseUrl, joinEmbedded: data.joinEmbedded, dataDir: '', poolMax: 2 });
 try {
   const ctx = salesforceContext({ db, env, log });
   if (ctx) {

@@ -1,22 +1,39 @@
 import path from 'node:path';
 import Bree from 'bree';
 import type { AppDeps } from '../app-env.js';
+import type { Env } from '../env.js';
 import { loadSalesforceSettings, salesforceConnectionConfig, syncCron } from '../features/salesforce/salesforce-settings.js';
+
+/** What the worker thread gets: the engine's store to join and the engine's parsed configuration. */
+export interface SalesforceSyncWorkerData {
+  databaseUrl: string;
+  joinEmbedded: boolean;
+  /** The scheduling engine's env (SALESFORCE_* and config paths): the worker reads no environment of its own. */
+  env: Env;
+}
+
+export interface SalesforceSyncJob {
+  stop(): Promise<void>;
+  /** Runs the job now and resolves when its worker has exited. */
+  runNow(): Promise<void>;
+}
 
 /**
  * Schedules the nightly incremental Salesforce sync (bree, cron from SALESFORCE_SYNC_CRON or
- * config/salesforce.json) in a worker thread, when the connector is configured. The run itself
- * takes the sync lock, so several engine instances never sync at once.
+ * config/salesforce.json) in a worker thread, when the connector is configured. The worker joins
+ * this engine's store (PostgreSQL by URL, or the embedded PGlite's socket); the run itself takes
+ * the sync lock, so several engine instances never sync at once.
  */
-export async function startSalesforceSyncJob(deps: AppDeps): Promise<{ stop(): Promise<void> } | undefined> {
+export async function startSalesforceSyncJob(deps: AppDeps): Promise<SalesforceSyncJob | undefined> {
   if (!salesforceConnectionConfig(deps.env)) return undefined;
   const cron = syncCron(deps.env, loadSalesforceSettings(deps.env));
+  const workerData: SalesforceSyncWorkerData = { databaseUrl: deps.db.url, joinEmbedded: deps.db.kind === 'embedded', env: deps.env };
   const bree = new Bree({
     root: false,
     logger: false,
     doRootCheck: false,
     defaultExtension: 'mjs',
-    jobs: [{ name: 'salesforce-sync', path: path.join(import.meta.dirname, 'salesforce-sync.worker.mjs'), cron }],
+    jobs: [{ name: 'salesforce-sync', path: path.join(import.meta.dirname, 'salesforce-sync.worker.mjs'), cron, worker: { workerData } }],
     workerMessageHandler: ({ name, message }) => {
       if (message && typeof message === 'object' && 'run' in message) {
         const run = (message as { run: { id: number; status: string; error: unknown } | null }).run;
@@ -31,5 +48,17 @@ export async function startSalesforceSyncJob(deps: AppDeps): Promise<{ stop(): P
   });
   await bree.start();
   deps.log.info({ event: 'job', job: 'salesforce-sync', cron }, 'nightly Salesforce sync scheduled');
-  return { stop: () => bree.stop() };
+  return {
+    stop: () => bree.stop(),
+    runNow: () =>
+      new Promise<void>((resolve, reject) => {
+        const done = (name: string) => {
+          if (name !== 'salesforce-sync') return;
+          bree.off('worker deleted', done);
+          resolve();
+        };
+        bree.on('worker deleted', done);
+        bree.run('salesforce-sync').catch(reject);
+      }),
+  };
 }

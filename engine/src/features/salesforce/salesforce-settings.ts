@@ -8,9 +8,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { configDir, type Env } from '../../env.js';
 import { salesforceConfigFromEnv, SALESFORCE_ENV_VARS, type SalesforceConfig } from '../../connectors/salesforce/index.js';
+import { NAMED_PERIODS } from '../../analytics/index.js';
 
 const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Salesforce API name');
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number as a string');
+
+/** Analytics period → Salesforce field (periods of analytics_metrics). */
+const periodFields = z.partialRecord(z.enum(NAMED_PERIODS), apiName);
+export type AnalyticsPeriod = (typeof NAMED_PERIODS)[number];
 
 export const SYNC_OBJECTS = ['User', 'Account', 'Contact', 'Task', 'Event', 'FinancialAccount'] as const;
 export type SyncObject = (typeof SYNC_OBJECTS)[number];
@@ -48,16 +53,39 @@ const SettingsSchema = z.object({
   writeBack: z.object({
     enabled: z.boolean().default(false),
     target: z.enum(['account', 'fsc']).default('account'),
-    accountFields: z.object({ aum: apiName.nullable().default(null), aumAsOf: apiName.nullable().default(null) }).default({ aum: null, aumAsOf: null }),
-    fscFields: z.object({ balance: z.boolean().default(true) }).default({ balance: true }),
+    accountFields: z
+      .object({
+        aum: apiName.nullable().default(null),
+        aumAsOf: apiName.nullable().default(null),
+        /** Percent fields per analytics period (e.g. { "YTD": "PMS_Return_YTD__c" }): the client's SEBI reported return × 100. */
+        returns: periodFields.default({}),
+        /** Date field for the as-of date of those returns (the client's last valuation date). */
+        returnsAsOf: apiName.nullable().default(null),
+      })
+      .default({ aum: null, aumAsOf: null, returns: {}, returnsAsOf: null }),
+    fscFields: z
+      .object({
+        balance: z.boolean().default(true),
+        /** Managed package: the portfolio's reported returns to FinServ__Performance{MTD,QTD,YTD,1Yr,3Yr}__c. */
+        performance: z.boolean().default(true),
+        /** Standard FinancialAccount (API ≥ 61) has no performance fields: percent fields your org added, per period. */
+        standardPerformance: periodFields.default({}),
+      })
+      .default({ balance: true, performance: true, standardPerformance: {} }),
+    /** Decimals of the percent values sent (Salesforce rounds to the field's scale anyway; fewer decimals, fewer rewrites). */
+    percentDecimals: z.number().int().min(0).max(8).default(2),
     tasks: z
       .object({
         enabled: z.boolean().default(false),
         largeWithdrawalAmount: decimalString.default('2500000'),
         lookbackDays: z.number().int().positive().default(7),
+        /** A Task when a client's current drawdown from its peak reaches this many percent (null: off). */
+        drawdownPct: z.number().positive().nullable().default(10),
+        /** A Task when a client's 1Y return trails its benchmark by more than this many percentage points (null: off). */
+        benchmarkShortfallPct: z.number().positive().nullable().default(5),
         subjectPrefix: z.string().default('PMS alert'),
       })
-      .default({ enabled: false, largeWithdrawalAmount: '2500000', lookbackDays: 7, subjectPrefix: 'PMS alert' }),
+      .default({ enabled: false, largeWithdrawalAmount: '2500000', lookbackDays: 7, drawdownPct: 10, benchmarkShortfallPct: 5, subjectPrefix: 'PMS alert' }),
   }),
 });
 

@@ -43,7 +43,7 @@ export interface SyncOptions {
   actor?: string | null;
   /** Cancels between pages; the run fails with CANCELLED and nothing is applied. */
   signal?: AbortSignal;
-  /** The reconciliation "today" (stale-data cut-off); default now. */
+  /** The reconciliation and write-back "today" (stale-data cut-off, withdrawal look-back); default now. */
   asOf?: string;
 }
 
@@ -121,11 +121,11 @@ async function syncClaimed(ctx: SyncContext, options: SyncOptions, claim: Awaite
       await failSyncRun(db.sql, runId, error, summary());
       return (await getSyncRun(db.sql, runId))!;
     }
-    if (settings.writeBack.enabled) {
+    if (settings.writeBack.enabled || settings.writeBack.tasks.enabled) {
       let wb: WriteBackResult | { error: { code: string; message: string } };
       try {
         const conn = await ctx.connect();
-        wb = await writeBack(db.sql, conn, settings, { retry: ctx.retry });
+        wb = await writeBack(db.sql, conn, settings, { retry: ctx.retry, asOf: options.asOf });
       } catch (err) {
         wb = { error: describeSyncError(err) };
       }

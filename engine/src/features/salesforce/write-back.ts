@@ -1,19 +1,28 @@
 /**
- * Write-back (off by default): our computed AUM to Account fields or to FSC financial-account
- * balances, and a Task for the owning RM on events (large withdrawals). Batched through the
- * sObject Collections API (200 records a call, retried with backoff on REQUEST_LIMIT_EXCEEDED),
- * idempotent: what was last written per record is remembered and unchanged values are skipped;
+ * Write-back (off by default): our AUM and computed period returns to Account fields or to FSC
+ * financial accounts (balance and performance), and Tasks for the owning RM on events (large
+ * withdrawal, drawdown beyond a threshold, benchmark shortfall). Batched through the sObject
+ * Collections API (200 records a call, retried with backoff on REQUEST_LIMIT_EXCEEDED),
+ * idempotent: what was last written per record is remembered and unchanged payloads are skipped;
  * an event gets at most one Task.
  *
- * TODO(analytics): period returns (MTD/QTD/YTD/1Y/3Y to FinServ__Performance*__c or Account
- * fields) once the analytics feature stores computed returns (engine/src/features/analytics/
- * README.md did not exist when this was written); only AUM is written back today.
+ * Returns come from the precomputed analytics (analytics_metrics.reported_return: the SEBI figure,
+ * absolute under a year and annualised from a year) and go to Salesforce as percent (× 100). A
+ * period without a row (the entity did not live through it) is written as null, never 0.
  */
 import crypto from 'node:crypto';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { Queryable } from '../../db/client.js';
 import { COLLECTION_LIMIT, updateRecords, withRetry, type RecordResult, type RetryOptions } from '../../connectors/salesforce/index.js';
-import type { SalesforceSettings } from './salesforce-settings.js';
+import type { AnalyticsPeriod, SalesforceSettings } from './salesforce-settings.js';
+
+export interface TaskResult {
+  considered: number;
+  created: number;
+  failed: number;
+  /** Tasks created per event kind. */
+  byKind: Record<EventKind, number>;
+}
 
 export interface WriteBackResult {
   target: 'account' | 'fsc';
@@ -22,7 +31,17 @@ export interface WriteBackResult {
   written: number;
   failed: number;
   errors: { id: string; errorCode: string; message: string }[];
-  tasks?: { considered: number; created: number; failed: number };
+  /** Configured fields the org does not have (sObject.Field): left out of every payload. */
+  skippedFields: string[];
+  /** Figures the target cannot hold (e.g. performance on the standard FinancialAccount). */
+  notes: string[];
+  tasks?: TaskResult;
+}
+
+export interface WriteBackOptions {
+  retry?: RetryOptions;
+  /** "Today" for the withdrawal look-back and the Task due date; default now. */
+  asOf?: string;
 }
 
 const hash = (payload: unknown) => crypto.createHash('sha1').update(JSON.stringify(payload)).digest('hex');
@@ -30,9 +49,42 @@ const hash = (payload: unknown) => crypto.createHash('sha1').update(JSON.stringi
 /** A decimal string as a JSON number for Salesforce currency fields (exact for amounts below 2^53 paise). */
 const money = (v: string) => Number(v);
 
+/** A return (0.1234) as a Salesforce percent (12.34), rounded; null stays null (no figure for the period). */
+export function percent(value: number | null | undefined, decimals: number): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const p = Number((value * 100).toFixed(decimals));
+  return p === 0 ? 0 : p; // no -0
+}
+
+/** Performance fields of the FSC managed package, by analytics period. */
+export const MANAGED_PERFORMANCE_FIELDS: Partial<Record<AnalyticsPeriod, string>> = {
+  MTD: 'FinServ__PerformanceMTD__c',
+  QTD: 'FinServ__PerformanceQTD__c',
+  YTD: 'FinServ__PerformanceYTD__c',
+  '1Y': 'FinServ__Performance1Yr__c',
+  '3Y': 'FinServ__Performance3Yr__c',
+};
+
 interface Pending {
   id: string;
   payload: Record<string, unknown>;
+}
+
+/** Field names of an sObject (describe), lower-cased → API name. */
+async function fieldsOf(conn: Connection, sobject: string, retry: RetryOptions | undefined): Promise<Map<string, string>> {
+  const d = await withRetry(() => conn.describe(sobject), retry);
+  return new Map(d.fields.map((f) => [f.name.toLowerCase(), f.name]));
+}
+
+/** Keep the configured fields the org has (in the org's spelling); the others are reported once. */
+function keepExisting(fields: string[], org: Map<string, string>, sobject: string, out: WriteBackResult): Map<string, string> {
+  const kept = new Map<string, string>();
+  for (const f of fields) {
+    const name = org.get(f.toLowerCase());
+    if (name) kept.set(f, name);
+    else if (!out.skippedFields.includes(`${sobject}.${f}`)) out.skippedFields.push(`${sobject}.${f}`);
+  }
+  return kept;
 }
 
 async function pushUpdates(sql: Queryable, conn: Connection, sobject: string, all: Pending[], retry: RetryOptions | undefined, out: WriteBackResult) {
@@ -40,7 +92,7 @@ async function pushUpdates(sql: Queryable, conn: Connection, sobject: string, al
   const state = await sql<{ record_id: string; payload_hash: string }[]>`
     select record_id, payload_hash from sf_write_back_state where sobject = ${sobject}`;
   const last = new Map(state.map((s) => [s.record_id, s.payload_hash]));
-  const changed = all.filter((p) => last.get(p.id) !== hash(p.payload));
+  const changed = all.filter((p) => Object.keys(p.payload).length > 0 && last.get(p.id) !== hash(p.payload));
   out.unchanged += all.length - changed.length;
   const results: RecordResult[] = await updateRecords(
     conn,
@@ -63,42 +115,127 @@ async function pushUpdates(sql: Queryable, conn: Connection, sobject: string, al
   }
 }
 
-/** Write computed values back to Salesforce as configured. */
-export async function writeBack(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: { retry?: RetryOptions; asOf?: string } = {}): Promise<WriteBackResult> {
-  const wb = settings.writeBack;
-  const out: WriteBackResult = { target: wb.target, considered: 0, unchanged: 0, written: 0, failed: 0, errors: [] };
-  if (wb.target === 'account') {
-    const { aum, aumAsOf } = wb.accountFields;
-    if (!aum && !aumAsOf) throw new Error('writeBack.accountFields names no field (config/salesforce.json)');
-    const rows = await sql<{ account_id: string; aum: string; as_of: string | null }[]>`
-      select c.salesforce_account_id as account_id, coalesce(sum(v.market_value), 0)::text as aum, max(v.valuation_date)::text as as_of
-      from clients c
-      join sf_accounts a on a.id = c.salesforce_account_id and not a.is_deleted
-      left join portfolios p on p.client_id = c.id
-      left join lateral (select market_value, valuation_date from valuations v where v.portfolio_id = p.id order by valuation_date desc limit 1) v on true
-      group by c.salesforce_account_id
-      order by c.salesforce_account_id`;
-    const pending = rows.map((r) => ({
-      id: r.account_id,
-      payload: { ...(aum ? { [aum]: money(r.aum) } : {}), ...(aumAsOf ? { [aumAsOf]: r.as_of } : {}) },
-    }));
-    await pushUpdates(sql, conn, 'Account', pending, options.retry, out);
-  } else {
-    const rows = await sql<{ id: string; sobject: string; balance: string }[]>`
-      select f.id, f.sobject, v.market_value::text as balance
-      from sf_financial_accounts f
-      join portfolios p on p.portfolio_code = f.source_system_id
-      join lateral (select market_value from valuations v where v.portfolio_id = p.id order by valuation_date desc limit 1) v on true
-      where not f.is_deleted
-      order by f.id`;
-    for (const sobject of [...new Set(rows.map((r) => r.sobject))]) {
-      const field = sobject === 'FinancialAccount' ? 'CurrentValue' : 'FinServ__Balance__c';
-      const pending = rows.filter((r) => r.sobject === sobject && wb.fscFields.balance).map((r) => ({ id: r.id, payload: { [field]: money(r.balance) } }));
-      await pushUpdates(sql, conn, sobject, pending, options.retry, out);
-    }
+interface MetricRow {
+  entity_id: number;
+  period: string;
+  reported_return: number | null;
+  as_of: string;
+}
+
+/** Reported returns of every entity of a type for these periods: entity id → period → return, and its as-of date. */
+async function reportedReturns(sql: Queryable, entityType: 'client' | 'portfolio', periods: string[]) {
+  const byEntity = new Map<number, { asOf: string; returns: Map<string, number | null> }>();
+  if (periods.length === 0) return byEntity;
+  const rows = await sql<MetricRow[]>`
+    select entity_id, period, reported_return, as_of::text as as_of from analytics_metrics
+    where entity_type = ${entityType} and period in ${sql(periods)}`;
+  for (const r of rows) {
+    let e = byEntity.get(r.entity_id);
+    if (!e) byEntity.set(r.entity_id, (e = { asOf: r.as_of, returns: new Map() }));
+    e.returns.set(r.period, r.reported_return);
+    if (r.as_of > e.asOf) e.asOf = r.as_of;
   }
-  if (wb.tasks.enabled) out.tasks = await createWithdrawalTasks(sql, conn, settings, options);
+  return byEntity;
+}
+
+/** Period → field (org spelling) payload: the entity's reported return as percent, null where the period has no row. */
+function returnsPayload(fields: Map<AnalyticsPeriod, string>, metrics: { returns: Map<string, number | null> } | undefined, decimals: number) {
+  const payload: Record<string, number | null> = {};
+  for (const [period, field] of fields) payload[field] = percent(metrics?.returns.get(period), decimals);
+  return payload;
+}
+
+async function writeAccounts(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: WriteBackOptions, out: WriteBackResult) {
+  const wb = settings.writeBack;
+  const { aum, aumAsOf, returns, returnsAsOf } = wb.accountFields;
+  const configured = Object.entries(returns) as [AnalyticsPeriod, string][];
+  if (!aum && !aumAsOf && configured.length === 0) throw new Error('writeBack.accountFields names no field (config/salesforce.json)');
+  const org = await fieldsOf(conn, 'Account', options.retry);
+  const kept = keepExisting([aum, aumAsOf, returnsAsOf, ...configured.map(([, f]) => f)].filter((f): f is string => Boolean(f)), org, 'Account', out);
+  const returnFields = new Map(configured.filter(([, f]) => kept.has(f)).map(([p, f]) => [p, kept.get(f)!]));
+  const rows = await sql<{ account_id: string; client_id: number; aum: string; as_of: string | null }[]>`
+    select c.salesforce_account_id as account_id, min(c.id) as client_id, coalesce(sum(v.market_value), 0)::text as aum, max(v.valuation_date)::text as as_of
+    from clients c
+    join sf_accounts a on a.id = c.salesforce_account_id and not a.is_deleted
+    left join portfolios p on p.client_id = c.id
+    left join lateral (select market_value, valuation_date from valuations v where v.portfolio_id = p.id order by valuation_date desc limit 1) v on true
+    group by c.salesforce_account_id
+    order by c.salesforce_account_id`;
+  const metrics = await reportedReturns(sql, 'client', [...returnFields.keys()]);
+  const pending = rows.map((r) => {
+    const m = metrics.get(r.client_id);
+    const payload: Record<string, unknown> = {};
+    if (aum && kept.has(aum)) payload[kept.get(aum)!] = money(r.aum);
+    if (aumAsOf && kept.has(aumAsOf)) payload[kept.get(aumAsOf)!] = r.as_of;
+    Object.assign(payload, returnsPayload(returnFields, m, wb.percentDecimals));
+    if (returnsAsOf && kept.has(returnsAsOf)) payload[kept.get(returnsAsOf)!] = m?.asOf ?? null;
+    return { id: r.account_id, payload };
+  });
+  await pushUpdates(sql, conn, 'Account', pending, options.retry, out);
+}
+
+async function writeFinancialAccounts(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: WriteBackOptions, out: WriteBackResult) {
+  const wb = settings.writeBack;
+  const rows = await sql<{ id: string; sobject: string; portfolio_id: number; balance: string | null }[]>`
+    select f.id, f.sobject, p.id as portfolio_id, v.market_value::text as balance
+    from sf_financial_accounts f
+    join portfolios p on p.portfolio_code = f.source_system_id
+    left join lateral (select market_value from valuations v where v.portfolio_id = p.id order by valuation_date desc limit 1) v on true
+    where not f.is_deleted
+    order by f.id`;
+  for (const sobject of [...new Set(rows.map((r) => r.sobject))]) {
+    const managed = sobject !== 'FinancialAccount';
+    const balanceField = managed ? 'FinServ__Balance__c' : 'CurrentValue';
+    const performance: Partial<Record<AnalyticsPeriod, string>> = managed ? (wb.fscFields.performance ? MANAGED_PERFORMANCE_FIELDS : {}) : wb.fscFields.standardPerformance;
+    if (!managed && wb.fscFields.performance && Object.keys(performance).length === 0) {
+      out.notes.push('FinancialAccount (standard FSC object) has no performance fields: only balances are written (map custom fields in writeBack.fscFields.standardPerformance)');
+    }
+    const org = await fieldsOf(conn, sobject, options.retry);
+    const entries = Object.entries(performance) as [AnalyticsPeriod, string][];
+    const kept = keepExisting([...(wb.fscFields.balance ? [balanceField] : []), ...entries.map(([, f]) => f)], org, sobject, out);
+    const returnFields = new Map(entries.filter(([, f]) => kept.has(f)).map(([p, f]) => [p, kept.get(f)!]));
+    const metrics = await reportedReturns(sql, 'portfolio', [...returnFields.keys()]);
+    const pending = rows
+      .filter((r) => r.sobject === sobject)
+      .map((r) => {
+        const payload: Record<string, unknown> = {};
+        if (kept.has(balanceField) && r.balance !== null) payload[kept.get(balanceField)!] = money(r.balance);
+        Object.assign(payload, returnsPayload(returnFields, metrics.get(r.portfolio_id), wb.percentDecimals));
+        return { id: r.id, payload };
+      });
+    await pushUpdates(sql, conn, sobject, pending, options.retry, out);
+  }
+}
+
+/**
+ * Write computed values back to Salesforce as configured: record fields when `writeBack.enabled`,
+ * event Tasks when `writeBack.tasks.enabled`.
+ */
+export async function writeBack(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: WriteBackOptions = {}): Promise<WriteBackResult> {
+  const wb = settings.writeBack;
+  const out: WriteBackResult = { target: wb.target, considered: 0, unchanged: 0, written: 0, failed: 0, errors: [], skippedFields: [], notes: [] };
+  if (wb.enabled) {
+    if (wb.target === 'account') await writeAccounts(sql, conn, settings, options, out);
+    else await writeFinancialAccounts(sql, conn, settings, options, out);
+  }
+  if (wb.tasks.enabled) out.tasks = await createEventTasks(sql, conn, settings, options);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event Tasks
+
+export type EventKind = 'largeWithdrawal' | 'drawdown' | 'benchmarkShortfall';
+
+interface TaskEvent {
+  kind: EventKind;
+  /** Identifies the event: a Task is created once per key, ever (sf_event_tasks). */
+  event_key: string;
+  account_id: string;
+  owner_id: string | null;
+  subject: string;
+  description: string;
+  priority: 'High' | 'Normal';
 }
 
 interface RawSaveResult {
@@ -107,11 +244,11 @@ interface RawSaveResult {
   errors: { statusCode?: string; message: string }[];
 }
 
-/** One Task per large withdrawal (capital flow at or below −threshold in the look-back window), for the Account owner. */
-async function createWithdrawalTasks(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: { retry?: RetryOptions; asOf?: string }) {
-  const t = settings.writeBack.tasks;
-  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
-  const events = await sql<{ event_key: string; account_id: string; owner_id: string | null; portfolio_code: string; flow_date: string; amount: string; client_name: string }[]>`
+const pp = (ratio: number) => (ratio * 100).toFixed(2);
+
+/** Capital outflows at or above the threshold in the look-back window; key: portfolio + the flow's source key. */
+async function largeWithdrawals(sql: Queryable, t: SalesforceSettings['writeBack']['tasks'], asOf: string): Promise<TaskEvent[]> {
+  const rows = await sql<{ event_key: string; account_id: string; owner_id: string | null; portfolio_code: string; flow_date: string; amount: string; client_name: string }[]>`
     select 'withdrawal:' || p.portfolio_code || ':' || f.source_key as event_key, a.id as account_id, a.owner_id,
            p.portfolio_code, f.flow_date::text as flow_date, f.amount::text as amount, c.name as client_name
     from capital_flows f
@@ -120,20 +257,95 @@ async function createWithdrawalTasks(sql: Queryable, conn: Connection, settings:
     join sf_accounts a on a.id = c.salesforce_account_id and not a.is_deleted
     where f.amount <= -(${t.largeWithdrawalAmount}::numeric)
       and f.flow_date > ${asOf}::date - ${t.lookbackDays}::int and f.flow_date <= ${asOf}::date
-      and not exists (select 1 from sf_event_tasks e where e.event_key = 'withdrawal:' || p.portfolio_code || ':' || f.source_key)
     order by f.flow_date, p.portfolio_code, f.source_key`;
-  const result = { considered: events.length, created: 0, failed: 0 };
+  return rows.map((e) => ({
+    kind: 'largeWithdrawal',
+    event_key: e.event_key,
+    account_id: e.account_id,
+    owner_id: e.owner_id,
+    subject: `${t.subjectPrefix}: large withdrawal from ${e.portfolio_code}`,
+    description: `Withdrawal of ₹${e.amount.replace(/^-/, '')} on ${e.flow_date} from portfolio ${e.portfolio_code} (${e.client_name}).`,
+    priority: 'High',
+  }));
+}
+
+/**
+ * Clients whose current drawdown (at their last valuation date: exp(log_growth − peak_log_growth) − 1)
+ * is at or beyond the threshold. One event per drawdown episode: the key carries the date of the
+ * peak it is measured from, so a new Task comes only after a new peak.
+ */
+async function drawdowns(sql: Queryable, t: SalesforceSettings['writeBack']['tasks']): Promise<TaskEvent[]> {
+  if (t.drawdownPct === null) return [];
+  const rows = await sql<{ client_code: string; client_name: string; account_id: string; owner_id: string | null; value_date: string; drawdown: number; peak_date: string }[]>`
+    with cur as (
+      select c.client_code, c.name as client_name, a.id as account_id, a.owner_id, s.entity_id, s.value_date, s.peak_log_growth,
+             exp(s.log_growth - s.peak_log_growth) - 1 as drawdown
+      from analytics_entities e
+      join analytics_series s on s.entity_type = e.entity_type and s.entity_id = e.entity_id and s.value_date = e.as_of
+      join clients c on c.id = e.entity_id
+      join sf_accounts a on a.id = c.salesforce_account_id and not a.is_deleted
+      where e.entity_type = 'client' and exp(s.log_growth - s.peak_log_growth) - 1 <= -(${t.drawdownPct}::float8 / 100))
+    select cur.client_code, cur.client_name, cur.account_id, cur.owner_id, cur.value_date::text as value_date, cur.drawdown,
+           coalesce((select max(p.value_date) from analytics_series p
+                     where p.entity_type = 'client' and p.entity_id = cur.entity_id and p.value_date <= cur.value_date
+                       and p.log_growth >= cur.peak_log_growth), cur.value_date)::text as peak_date
+    from cur order by cur.client_code`;
+  return rows.map((r) => ({
+    kind: 'drawdown',
+    event_key: `drawdown:${r.client_code}:${r.peak_date}`,
+    account_id: r.account_id,
+    owner_id: r.owner_id,
+    subject: `${t.subjectPrefix}: drawdown of ${pp(-r.drawdown)}% for ${r.client_code}`,
+    description: `${r.client_name} (${r.client_code}) is ${pp(-r.drawdown)}% below its peak of ${r.peak_date} (TWRR, as of ${r.value_date}); threshold ${t.drawdownPct}%.`,
+    priority: 'High',
+  }));
+}
+
+/** Clients whose 1Y return trails the benchmark by more than the threshold; at most one event per client per month of the figures. */
+async function benchmarkShortfalls(sql: Queryable, t: SalesforceSettings['writeBack']['tasks']): Promise<TaskEvent[]> {
+  if (t.benchmarkShortfallPct === null) return [];
+  const rows = await sql<{ client_code: string; client_name: string; account_id: string; owner_id: string | null; as_of: string; reported_return: number; benchmark_reported: number; excess_return: number }[]>`
+    select c.client_code, c.name as client_name, a.id as account_id, a.owner_id, m.as_of::text as as_of,
+           m.reported_return, m.benchmark_reported, m.excess_return
+    from analytics_metrics m
+    join clients c on c.id = m.entity_id
+    join sf_accounts a on a.id = c.salesforce_account_id and not a.is_deleted
+    where m.entity_type = 'client' and m.period = '1Y' and m.excess_return < -(${t.benchmarkShortfallPct}::float8 / 100)
+    order by c.client_code`;
+  return rows.map((r) => ({
+    kind: 'benchmarkShortfall',
+    event_key: `benchmark-shortfall:${r.client_code}:${r.as_of.slice(0, 7)}`,
+    account_id: r.account_id,
+    owner_id: r.owner_id,
+    subject: `${t.subjectPrefix}: 1Y return ${pp(-r.excess_return)} pp below benchmark for ${r.client_code}`,
+    description: `${r.client_name} (${r.client_code}): 1Y return ${pp(r.reported_return)}% against ${pp(r.benchmark_reported)}% for the benchmark (as of ${r.as_of}); threshold ${t.benchmarkShortfallPct} pp.`,
+    priority: 'Normal',
+  }));
+}
+
+/** One Task for the Account owner per event not yet told (sf_event_tasks), in collections of 200. */
+async function createEventTasks(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: WriteBackOptions): Promise<TaskResult> {
+  const t = settings.writeBack.tasks;
+  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
+  const candidates = [...(await largeWithdrawals(sql, t, asOf)), ...(await drawdowns(sql, t)), ...(await benchmarkShortfalls(sql, t))];
+  const told = new Set(
+    candidates.length
+      ? (await sql<{ event_key: string }[]>`select event_key from sf_event_tasks where event_key in ${sql(candidates.map((e) => e.event_key))}`).map((r) => r.event_key)
+      : [],
+  );
+  const events = candidates.filter((e) => !told.has(e.event_key));
+  const result: TaskResult = { considered: events.length, created: 0, failed: 0, byKind: { largeWithdrawal: 0, drawdown: 0, benchmarkShortfall: 0 } };
   for (let i = 0; i < events.length; i += COLLECTION_LIMIT) {
     const chunk = events.slice(i, i + COLLECTION_LIMIT);
     const records = chunk.map((e) => ({
       attributes: { type: 'Task' },
-      Subject: `${t.subjectPrefix}: large withdrawal from ${e.portfolio_code}`,
-      Description: `Withdrawal of ₹${e.amount.replace(/^-/, '')} on ${e.flow_date} from portfolio ${e.portfolio_code} (${e.client_name}).`,
+      Subject: e.subject,
+      Description: e.description,
       WhatId: e.account_id,
       ...(e.owner_id ? { OwnerId: e.owner_id } : {}),
       ActivityDate: asOf,
       Status: 'Not Started',
-      Priority: 'High',
+      Priority: e.priority,
     }));
     // A create is not idempotent: only rejections that happen before Salesforce stores anything are retried.
     const raw = await withRetry(
@@ -146,8 +358,9 @@ async function createWithdrawalTasks(sql: Queryable, conn: Connection, settings:
         }),
       { ...options.retry, retryable: (err) => ((err as { errorCode?: string }).errorCode === 'REQUEST_LIMIT_EXCEEDED' ? 'REQUEST_LIMIT_EXCEEDED' : null) },
     );
-    const created = chunk.flatMap((e, j) => (raw[j]?.success && raw[j]?.id ? [{ event_key: e.event_key, task_id: raw[j]!.id!, account_id: e.account_id, owner_id: e.owner_id, subject: records[j]!.Subject }] : []));
-    if (created.length) await sql`insert into sf_event_tasks ${sql(created)} on conflict (event_key) do nothing`;
+    const created = chunk.flatMap((e, j) => (raw[j]?.success && raw[j]?.id ? [{ e, row: { event_key: e.event_key, task_id: raw[j]!.id!, account_id: e.account_id, owner_id: e.owner_id, subject: e.subject } }] : []));
+    if (created.length) await sql`insert into sf_event_tasks ${sql(created.map((c) => c.row))} on conflict (event_key) do nothing`;
+    for (const c of created) result.byKind[c.e.kind]++;
     result.created += created.length;
     result.failed += chunk.length - created.length;
   }

@@ -32,6 +32,24 @@ export interface StoredFile {
   upload: { kind: 'multipart'; jsonPartName: string; binaryPartName: string; filename: string | null; contentType: string | null } | { kind: 'json' };
 }
 
+const NUMERIC_TYPES = new Set(['double', 'currency', 'percent', 'int']);
+
+/** Reject values a real org cannot deserialise into the field's type (numbers, dates, checkboxes); null clears any field. */
+function checkValueType(fd: FieldDef, value: unknown): void {
+  if (value === null || value === undefined) return;
+  const bad = (kind: string) => {
+    throw new SalesforceFault('JSON_PARSER_ERROR', `Cannot deserialize instance of ${kind} from ${typeof value === 'string' ? 'VALUE_STRING' : 'value'} ${JSON.stringify(value)}`, 400, [fd.name]);
+  };
+  if (NUMERIC_TYPES.has(fd.type)) {
+    const ok = (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
+    if (!ok) bad(fd.type === 'int' ? 'int' : 'double');
+  } else if (fd.type === 'date') {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) bad('date');
+  } else if (fd.type === 'boolean') {
+    if (typeof value !== 'boolean' && value !== 'true' && value !== 'false') bad('boolean');
+  }
+}
+
 const ID_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
@@ -141,6 +159,7 @@ export class OrgData {
       if (fd.readOnly) {
         throw new SalesforceFault('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, 400, [fd.name]);
       }
+      checkValueType(fd, value);
       clean[fd.name] = value;
     }
     return clean;
