@@ -74,6 +74,8 @@ const SettingsSchema = z.object({
       .default({ balance: true, performance: true, standardPerformance: {} }),
     /** Decimals of the percent values sent (Salesforce rounds to the field's scale anyway; fewer decimals, fewer rewrites). */
     percentDecimals: z.number().int().min(0).max(8).default(2),
+    /** Stop writing when the org's remaining daily API calls (Sforce-Limit-Info) fall to this many; the rest waits for the next run. */
+    apiCallsReserve: z.number().int().min(0).default(1000),
     tasks: z
       .object({
         enabled: z.boolean().default(false),

@@ -147,6 +147,7 @@ describe('write-back of AUM and period returns (fake org, real jsforce)', () => 
       unchanged: 0,
       written: 3,
       failed: 0,
+      deferred: 0,
       errors: [],
       skippedFields: ['Account.PMS_Return_QTD__c'], // mapped in the settings, absent from this org
       notes: [],
@@ -305,6 +306,32 @@ describe('event Tasks for the owning RM', () => {
     const run = await sync(settings({ tasks: { ...tasks, drawdownPct: 5, benchmarkShortfallPct: null } }));
     expect(run.writeBack).toMatchObject({ tasks: { created: 1, byKind: { largeWithdrawal: 1, drawdown: 0, benchmarkShortfall: 0 } } });
     expect(fake.org.all('Task').map((k) => k.Subject)).toEqual(['PMS alert: large withdrawal from TP3']);
+  });
+});
+
+describe('API limits', () => {
+  it('stops writing at the daily API-call reserve (Sforce-Limit-Info) and sends the rest on a later run', async () => {
+    const { fake, owner } = await startOrg({ apiLimit: 1000, customFields: { Account: [...KEY_FIELDS, ...RETURN_FIELDS] } });
+    const ids = seedAccounts(fake, owner);
+    const tasks = { enabled: true, largeWithdrawalAmount: '5000000', lookbackDays: 500, drawdownPct: 2, benchmarkShortfallPct: 2 };
+    const wb = { enabled: true, accountFields: { aum: 'PMS_AUM__c' }, apiCallsReserve: 999, tasks };
+    const held = await sync(settings(wb));
+    const used = fake.requests.filter((r) => r.authorized).length; // every authorised call counts against the limit
+    expect(held.writeBack).toMatchObject({
+      considered: 3,
+      written: 0,
+      deferred: 3,
+      stopped: { code: 'API_CALLS_RESERVE', reserve: 999, remaining: 1000 - used },
+      tasks: { considered: 4, created: 0, deferred: 4, stopped: { code: 'API_CALLS_RESERVE' } },
+    });
+    expect(patches(fake)).toHaveLength(0);
+    expect(fake.org.all('Task')).toHaveLength(0);
+    expect(fake.org.get('Account', ids.TC1)!.PMS_AUM__c).toBeNull();
+
+    const rest = await sync(settings({ ...wb, apiCallsReserve: 900 }));
+    expect(rest.writeBack).toMatchObject({ written: 3, deferred: 0, tasks: { created: 4, deferred: 0 } });
+    expect(rest.writeBack!.stopped).toBeUndefined();
+    expect(fake.org.get('Account', ids.TC1)!.PMS_AUM__c).toBe(Number(ourAum.TC1));
   });
 });
 

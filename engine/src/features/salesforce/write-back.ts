@@ -22,6 +22,9 @@ export interface TaskResult {
   failed: number;
   /** Tasks created per event kind. */
   byKind: Record<EventKind, number>;
+  /** Events not told because the API-call reserve was reached (told on a later run). */
+  deferred: number;
+  stopped?: WriteBackResult['stopped'];
 }
 
 export interface WriteBackResult {
@@ -35,6 +38,9 @@ export interface WriteBackResult {
   skippedFields: string[];
   /** Figures the target cannot hold (e.g. performance on the standard FinancialAccount). */
   notes: string[];
+  /** Changed records not sent because the org's daily API calls reached the reserve (sent on a later run). */
+  deferred: number;
+  stopped?: { code: 'API_CALLS_RESERVE'; remaining: number; reserve: number };
   tasks?: TaskResult;
 }
 
@@ -87,31 +93,52 @@ function keepExisting(fields: string[], org: Map<string, string>, sobject: strin
   return kept;
 }
 
-async function pushUpdates(sql: Queryable, conn: Connection, sobject: string, all: Pending[], retry: RetryOptions | undefined, out: WriteBackResult) {
+/**
+ * Daily API calls left, from the Sforce-Limit-Info header of the connection's last response; when
+ * they are at or below the reserve, writing stops (the rest waits for the next run) and says so.
+ */
+function reserveReached(conn: Connection, reserve: number, out: { stopped?: WriteBackResult['stopped'] }): boolean {
+  if (out.stopped) return true;
+  const usage = (conn.limitInfo as { apiUsage?: { used: number; limit: number } } | undefined)?.apiUsage;
+  if (!usage || reserve <= 0) return false;
+  const remaining = usage.limit - usage.used;
+  if (remaining > reserve) return false;
+  out.stopped = { code: 'API_CALLS_RESERVE', remaining, reserve };
+  return true;
+}
+
+async function pushUpdates(sql: Queryable, conn: Connection, sobject: string, all: Pending[], options: WriteBackOptions & { reserve: number }, out: WriteBackResult) {
   out.considered += all.length;
   const state = await sql<{ record_id: string; payload_hash: string }[]>`
     select record_id, payload_hash from sf_write_back_state where sobject = ${sobject}`;
   const last = new Map(state.map((s) => [s.record_id, s.payload_hash]));
   const changed = all.filter((p) => Object.keys(p.payload).length > 0 && last.get(p.id) !== hash(p.payload));
   out.unchanged += all.length - changed.length;
-  const results: RecordResult[] = await updateRecords(
-    conn,
-    sobject,
-    changed.map((p) => ({ Id: p.id, ...p.payload })),
-    { retry, lockRetryDelayMs: 200 },
-  );
-  const ok: Pending[] = [];
-  results.forEach((r, i) => {
-    if (r.success) ok.push(changed[i]!);
-    else if (out.errors.length < 20) out.errors.push({ id: r.id, errorCode: r.errors[0]?.errorCode ?? 'UNKNOWN', message: r.errors[0]?.message ?? '' });
-  });
-  out.written += ok.length;
-  out.failed += changed.length - ok.length;
-  for (let i = 0; i < ok.length; i += 1000) {
-    const chunk = ok.slice(i, i + 1000);
-    await sql`
-      insert into sf_write_back_state ${sql(chunk.map((p) => ({ sobject, record_id: p.id, payload_hash: hash(p.payload), payload: JSON.stringify(p.payload) })))}
-      on conflict (sobject, record_id) do update set payload_hash = excluded.payload_hash, payload = excluded.payload, written_at = now()`;
+  for (let start = 0; start < changed.length; start += COLLECTION_LIMIT) {
+    if (reserveReached(conn, options.reserve, out)) {
+      out.deferred += changed.length - start;
+      break;
+    }
+    const chunk = changed.slice(start, start + COLLECTION_LIMIT);
+    const results: RecordResult[] = await updateRecords(
+      conn,
+      sobject,
+      chunk.map((p) => ({ Id: p.id, ...p.payload })),
+      { retry: options.retry, lockRetryDelayMs: 200 },
+    );
+    const ok: Pending[] = [];
+    results.forEach((r, i) => {
+      if (r.success) ok.push(chunk[i]!);
+      else if (out.errors.length < 20) out.errors.push({ id: r.id, errorCode: r.errors[0]?.errorCode ?? 'UNKNOWN', message: r.errors[0]?.message ?? '' });
+    });
+    out.written += ok.length;
+    out.failed += chunk.length - ok.length;
+    // Remembered per collection call, so a crash mid-way re-sends only what was not confirmed.
+    if (ok.length) {
+      await sql`
+        insert into sf_write_back_state ${sql(ok.map((p) => ({ sobject, record_id: p.id, payload_hash: hash(p.payload), payload: JSON.stringify(p.payload) })))}
+        on conflict (sobject, record_id) do update set payload_hash = excluded.payload_hash, payload = excluded.payload, written_at = now()`;
+    }
   }
 }
 
@@ -171,7 +198,7 @@ async function writeAccounts(sql: Queryable, conn: Connection, settings: Salesfo
     if (returnsAsOf && kept.has(returnsAsOf)) payload[kept.get(returnsAsOf)!] = m?.asOf ?? null;
     return { id: r.account_id, payload };
   });
-  await pushUpdates(sql, conn, 'Account', pending, options.retry, out);
+  await pushUpdates(sql, conn, 'Account', pending, { ...options, reserve: wb.apiCallsReserve }, out);
 }
 
 async function writeFinancialAccounts(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: WriteBackOptions, out: WriteBackResult) {
@@ -203,7 +230,7 @@ async function writeFinancialAccounts(sql: Queryable, conn: Connection, settings
         Object.assign(payload, returnsPayload(returnFields, metrics.get(r.portfolio_id), wb.percentDecimals));
         return { id: r.id, payload };
       });
-    await pushUpdates(sql, conn, sobject, pending, options.retry, out);
+    await pushUpdates(sql, conn, sobject, pending, { ...options, reserve: wb.apiCallsReserve }, out);
   }
 }
 
@@ -213,7 +240,7 @@ async function writeFinancialAccounts(sql: Queryable, conn: Connection, settings
  */
 export async function writeBack(sql: Queryable, conn: Connection, settings: SalesforceSettings, options: WriteBackOptions = {}): Promise<WriteBackResult> {
   const wb = settings.writeBack;
-  const out: WriteBackResult = { target: wb.target, considered: 0, unchanged: 0, written: 0, failed: 0, errors: [], skippedFields: [], notes: [] };
+  const out: WriteBackResult = { target: wb.target, considered: 0, unchanged: 0, written: 0, failed: 0, deferred: 0, errors: [], skippedFields: [], notes: [] };
   if (wb.enabled) {
     if (wb.target === 'account') await writeAccounts(sql, conn, settings, options, out);
     else await writeFinancialAccounts(sql, conn, settings, options, out);
@@ -334,8 +361,12 @@ async function createEventTasks(sql: Queryable, conn: Connection, settings: Sale
       : [],
   );
   const events = candidates.filter((e) => !told.has(e.event_key));
-  const result: TaskResult = { considered: events.length, created: 0, failed: 0, byKind: { largeWithdrawal: 0, drawdown: 0, benchmarkShortfall: 0 } };
+  const result: TaskResult = { considered: events.length, created: 0, failed: 0, deferred: 0, byKind: { largeWithdrawal: 0, drawdown: 0, benchmarkShortfall: 0 } };
   for (let i = 0; i < events.length; i += COLLECTION_LIMIT) {
+    if (reserveReached(conn, settings.writeBack.apiCallsReserve, result)) {
+      result.deferred += events.length - i;
+      break;
+    }
     const chunk = events.slice(i, i + COLLECTION_LIMIT);
     const records = chunk.map((e) => ({
       attributes: { type: 'Task' },

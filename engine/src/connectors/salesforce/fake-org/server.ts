@@ -35,6 +35,8 @@ export interface FakeOrgOptions extends OrgDataOptions {
   bulkPageSize?: number;
   /** How many status checks a Bulk 2.0 query job answers InProgress before JobComplete. Default 1. */
   bulkPollsBeforeComplete?: number;
+  /** Daily API request limit reported in Sforce-Limit-Info and /limits (every authorised call counts). Default 15,000. */
+  apiLimit?: number;
 }
 
 export type FaultKind = 'invalid-session' | 'request-limit' | 'unavailable' | 'lock-row' | 'drop';
@@ -196,6 +198,7 @@ export async function startFakeOrg(options: FakeOrgOptions = {}): Promise<FakeOr
   const rules: FaultRule[] = [];
   const logins: { grant: string; username: string }[] = [];
   let apiCalls = 0;
+  const apiLimit = options.apiLimit ?? 15_000;
   let cursorCounter = 0;
   let baseUrl = '';
 
@@ -571,7 +574,7 @@ export async function startFakeOrg(options: FakeOrgOptions = {}): Promise<FakeOr
       }
     }
     if (head === 'limits' && method === 'GET') {
-      return { status: 200, body: { DailyApiRequests: { Max: 15000, Remaining: 15000 - apiCalls } } };
+      return { status: 200, body: { DailyApiRequests: { Max: apiLimit, Remaining: apiLimit - apiCalls } } };
     }
     return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
   }
@@ -623,7 +626,7 @@ export async function startFakeOrg(options: FakeOrgOptions = {}): Promise<FakeOr
   }
 
   function send(res: ServerResponse, reply: Reply): void {
-    const headers: Record<string, string> = { 'sforce-limit-info': `api-usage=${apiCalls}/15000`, ...reply.headers };
+    const headers: Record<string, string> = { 'sforce-limit-info': `api-usage=${apiCalls}/${apiLimit}`, ...reply.headers };
     if (reply.status === 204) {
       res.writeHead(204, headers).end();
       return;
