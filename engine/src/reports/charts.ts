@@ -1,0 +1,127 @@
+/**
+ * Server-side charts: Chart.js 4 drawing on @napi-rs/canvas, PNG out (as data URLs for pdfmake). Roboto is registered
+ * with the canvas explicitly and every chart paints a white background (a canvas is transparent otherwise).
+ */
+import path from 'node:path';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
+import type { Branding } from './branding.js';
+import { ROBOTO_DIR, ROBOTO_FILES } from './pdf.js';
+
+let ready = false;
+function setUp() {
+  if (ready) return;
+  Chart.register(...registerables);
+  GlobalFonts.registerFromPath(path.join(ROBOTO_DIR, ROBOTO_FILES.normal), 'Roboto');
+  Chart.defaults.font.family = 'Roboto';
+  Chart.defaults.font.size = 13;
+  Chart.defaults.color = '#5b6b7a';
+  ready = true;
+}
+
+const background: Plugin = {
+  id: 'background',
+  beforeDraw: (chart) => {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+/** Renders one chart to a PNG data URL (width × height pixels, drawn at 1:1). */
+export function renderChart(config: ChartConfiguration, width: number, height: number): string {
+  setUp();
+  const canvas = createCanvas(width, height);
+  const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, {
+    ...config,
+    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: 1 },
+    plugins: [...(config.plugins ?? []), background],
+  } as ChartConfiguration);
+  try {
+    return `data:image/png;base64,${canvas.toBuffer('image/png').toString('base64')}`;
+  } finally {
+    chart.destroy();
+  }
+}
+
+/** Keeps at most `max` points, always the first and the last (charts need shape, not every day). */
+export function thin<T>(points: T[], max: number): T[] {
+  if (points.length <= max) return points;
+  const step = (points.length - 1) / (max - 1);
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]!);
+  return out;
+}
+
+const monthLabel = (iso: string) => `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(iso.slice(5, 7)) - 1]} ${iso.slice(2, 4)}`;
+
+const timeAxis = { ticks: { maxTicksLimit: 9, maxRotation: 0, autoSkip: true }, grid: { display: false } };
+
+/** Growth of ₹100: portfolio vs benchmark. */
+export function growthChart(points: { date: string; portfolio: number; benchmark: number | null }[], b: Branding, benchmarkLabel: string): string {
+  const p = thin(points, 260);
+  return renderChart(
+    {
+      type: 'line',
+      data: {
+        labels: p.map((x) => monthLabel(x.date)),
+        datasets: [
+          { label: 'Portfolio (growth of ₹100, TWRR)', data: p.map((x) => x.portfolio), borderColor: b.colours.primary, backgroundColor: b.colours.primary, borderWidth: 2.5, pointRadius: 0, tension: 0 },
+          { label: benchmarkLabel, data: p.map((x) => x.benchmark), borderColor: b.colours.accent, backgroundColor: b.colours.accent, borderWidth: 2, pointRadius: 0, borderDash: [6, 4], tension: 0, spanGaps: true },
+        ],
+      },
+      options: {
+        plugins: { legend: { position: 'top', align: 'start', labels: { boxWidth: 22, boxHeight: 2 } } },
+        scales: { x: timeAxis, y: { ticks: { callback: (v) => `₹${Number(v).toFixed(0)}` }, grid: { color: '#e6ebf0' } } },
+      },
+    },
+    1040,
+    420,
+  );
+}
+
+/** Drawdown from the running peak (negative fractions), portfolio and benchmark. */
+export function drawdownChart(points: { date: string; portfolio: number; benchmark: number | null }[], b: Branding, benchmarkLabel: string): string {
+  const p = thin(points, 260);
+  return renderChart(
+    {
+      type: 'line',
+      data: {
+        labels: p.map((x) => monthLabel(x.date)),
+        datasets: [
+          { label: 'Portfolio drawdown', data: p.map((x) => x.portfolio * 100), borderColor: b.colours.negative, backgroundColor: 'rgba(180,35,24,0.18)', fill: 'origin', borderWidth: 1.5, pointRadius: 0 },
+          { label: `${benchmarkLabel} drawdown`, data: p.map((x) => (x.benchmark === null ? null : x.benchmark * 100)), borderColor: b.colours.benchmark, borderWidth: 1.5, borderDash: [5, 4], pointRadius: 0, spanGaps: true },
+        ],
+      },
+      options: {
+        plugins: { legend: { position: 'top', align: 'start', labels: { boxWidth: 22, boxHeight: 2 } } },
+        scales: { x: timeAxis, y: { max: 0, ticks: { callback: (v) => `${Number(v).toFixed(0)}%` }, grid: { color: '#e6ebf0' } } },
+      },
+    },
+    1040,
+    300,
+  );
+}
+
+/** Horizontal bars of weights (fractions) by group, e.g. asset class or sector. */
+export function allocationChart(groups: { name: string; weight: number }[], b: Branding): string {
+  const g = groups.slice(0, 10);
+  return renderChart(
+    {
+      type: 'bar',
+      data: {
+        labels: g.map((x) => x.name),
+        datasets: [{ data: g.map((x) => x.weight * 100), backgroundColor: g.map((_, i) => b.colours.palette[i % b.colours.palette.length]!), borderWidth: 0, barPercentage: 0.75 }],
+      },
+      options: {
+        indexAxis: 'y',
+        plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true, ticks: { callback: (v) => `${Number(v).toFixed(0)}%` }, grid: { color: '#e6ebf0' } }, y: { grid: { display: false } } },
+      },
+    },
+    500,
+    Math.max(150, 40 + g.length * 30),
+  );
+}
