@@ -51,6 +51,7 @@ const base = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PO
 const lines = [
   '',
   '  PMS Intelligence Hub engine is ready',
+  `  Dashboard     ${base}/`,
   `  API reference ${base}/api/docs`,
   `  Health        ${base}/health`,
   `  Database      ${deps.db.kind === 'embedded' ? `embedded PGlite in ${env.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}`,
