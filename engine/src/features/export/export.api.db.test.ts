@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { computeBook } from '../analytics/book-compute.js';
 import { loadFixtureBook } from '../analytics/testing/book-fixture.js';
+import ExcelJS from 'exceljs';
 import { formatInr, formatPct } from '../../reports/format.js';
+import { INR_FORMAT } from '../../reports/xlsx.js';
 
 // The analytics feature's demo-like fixture book (TC1–TC3, TP1–TP5, 2023-01-02..2024-12-31, seed 42) computed by
 // computeBook, plus a holdings snapshot for TC1 and fees on TP1. Every figure the tests expect in a PDF is read from
@@ -125,5 +127,42 @@ describe('GET /api/export/pdf?report=client', () => {
     expect(own.status).toBe(200);
     const [ok] = await t.db.sql`select action, resource, client_ids from audit_log where action = 'export.pdf' order by id desc limit 1`;
     expect(ok).toMatchObject({ resource: `client:${tc2}`, client_ids: [tc2] });
+  });
+});
+
+describe('GET /api/export/xlsx', () => {
+  it('streams the clients view with typed cells under the filters of GET /api/clients', async () => {
+    const res = await t.app.request('/api/export/xlsx?view=clients&sort=aum&order=desc&period=1Y', { headers: t.auth() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const api = await json(await t.app.request('/api/clients?sort=aum&order=desc&period=1Y', { headers: t.auth() }));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet('Clients')!;
+    expect(ws.getRow(4).getCell(1).value).toBe('Client code');
+    const rows = [5, 6, 7].map((n) => ws.getRow(n));
+    expect(rows.map((r) => r.getCell(1).value)).toEqual(api.items.map((i: { clientCode: string }) => i.clientCode));
+    const first = rows[0]!;
+    expect(first.getCell(13).value).toBe(Number(api.items[0].aum)); // AUM: a number, not text
+    // exceljs's reader drops the backslashes of the literal commas (\\,) that the written styles.xml keeps
+    expect(first.getCell(13).numFmt).toBe(INR_FORMAT.replaceAll('\\', ''));
+    expect(first.getCell(14).value).toEqual(new Date(`${api.items[0].aumAsOf}T00:00:00Z`)); // a date
+    expect(first.getCell(14).numFmt).toBe('dd-mmm-yyyy');
+    expect(first.getCell(15).value).toBe(api.items[0].return);
+    expect(first.getCell(15).numFmt).toBe('0.00%');
+    expect(ws.getRow(8).getCell(1).value).toBeNull();
+    const [entry] = await t.db.sql`select resource from audit_log where action = 'export.xlsx' order by id desc limit 1`;
+    expect(entry).toMatchObject({ resource: 'clients' });
+  });
+
+  it('lists one client\'s transactions and refuses a client outside the caller\'s scope', async () => {
+    const res = await t.app.request(`/api/export/xlsx?view=transactions&clientId=${tc1}&from=2024-12-31&to=2024-12-31`, { headers: t.auth() });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet('Transactions')!;
+    expect(ws.getRow(5).values).toEqual([undefined, new Date('2024-12-31T00:00:00Z'), undefined, 'TP1', 'MGF', 'fee', undefined, undefined, undefined, undefined, undefined, -45123.45]);
+    const s = await t.login('rm2@pms.example', 'a-long-password-1');
+    expect((await t.app.request(`/api/export/xlsx?view=transactions&clientId=${tc1}`, { headers: s.headers(false) })).status).toBe(404);
   });
 });

@@ -2,7 +2,12 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { ErrorBody, errorResponses, security } from '../../lib/openapi.js';
+import { Readable } from 'node:stream';
 import { renderClientReport } from '../../reports/client-report.js';
+import { streamWorkbook } from '../../reports/xlsx.js';
+import { isClientVisible } from '../../lib/scope.js';
+import { ClientFilterFields, ClientSort } from '../clients/clients.schemas.js';
+import { clientSheet, transactionSheet } from './xlsx-views.js';
 import { auditClientDenied, auditRequest } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { brandingOf } from '../reports/branding-cache.js';
@@ -44,7 +49,55 @@ const pdfRoute = createRoute({
 const pdf = (bytes: Buffer, name: string) =>
   new Response(new Uint8Array(bytes), { status: 200, headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}.pdf"`, 'content-length': String(bytes.length) } });
 
-export const exportRoutes = new OpenAPIHono<AppEnv>().openapi(pdfRoute, async (c) => {
+export const XLSX_VIEWS = ['clients', 'transactions'] as const;
+
+const xlsxRoute = createRoute({
+  method: 'get',
+  path: '/api/export/xlsx',
+  tags: ['Export'],
+  summary: 'A table view as an Excel workbook (typed cells, number formats), streamed',
+  description:
+    "Scope reports. view=clients takes the filters and sort of GET /api/clients (every visible client, no paging; PAN masked unless the caller may see PII); view=transactions lists one client's transactions (clientId; from/to, default all), 404 and access.denied for a client outside the caller's scope. Audited (export.xlsx).",
+  security,
+  middleware: [requireScope('reports')] as const,
+  request: {
+    query: z
+      .object({ view: z.enum(XLSX_VIEWS), ...ClientFilterFields, ...ClientSort, clientId: Id.optional(), from: IsoDate.optional(), to: IsoDate.optional() })
+      .strict(),
+  },
+  responses: {
+    200: { description: 'The workbook', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) } } },
+    404: { description: 'Nothing visible with this id', content: { 'application/json': { schema: ErrorBody } } },
+    ...errorResponses,
+  },
+});
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const xlsx = (stream: Readable, name: string) =>
+  new Response(Readable.toWeb(stream) as ReadableStream, { status: 200, headers: { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${name}.xlsx"` } });
+
+export const exportRoutes = new OpenAPIHono<AppEnv>().openapi(xlsxRoute, async (c) => {
+  const { view, clientId, from, to, sort, order, ...filters } = c.req.valid('query');
+  const principal = c.var.principal;
+  const sql = c.var.deps.db.sql;
+  const branding = brandingOf(c.var.deps);
+  const today = new Date().toISOString().slice(0, 10);
+  if (view === 'clients') {
+    await auditRequest(c, { action: 'export.xlsx', resource: 'clients', details: { view, filters, sort, order } });
+    const sheet = clientSheet(sql, { scope: principal.clientScope, seePii: principal.seePii, filters, sort, order });
+    return xlsx(streamWorkbook(sheet, branding, { subtitle: `Generated ${today}` }), `clients-${today}`) as never;
+  }
+  if (clientId === undefined) throw new AppError(400, 'VALIDATION_FAILED', 'view=transactions needs clientId');
+  if (!(await isClientVisible(sql, principal.clientScope, clientId))) {
+    await auditClientDenied(c, [clientId], 'export.xlsx');
+    throw new NotFoundError('Client');
+  }
+  await auditRequest(c, { action: 'export.xlsx', resource: `client:${clientId}`, clientIds: [clientId], details: { view, from, to } });
+  const sheet = transactionSheet(sql, { clientId, from, to });
+  return xlsx(streamWorkbook(sheet, branding, { subtitle: `${from ?? 'inception'} to ${to ?? today}` }), `transactions-${clientId}-${to ?? today}`) as never;
+});
+
+exportRoutes.openapi(pdfRoute, async (c) => {
   const q = c.req.valid('query');
   const principal = c.var.principal;
   const sql = c.var.deps.db.sql;
