@@ -23,7 +23,21 @@ export class AnalyticsWorker {
   request(trigger: string, full = false): void {
     const p = this.state.pending;
     this.state.pending = p ? { triggers: [...p.triggers, trigger].slice(-20), full: p.full || full } : { triggers: [trigger], full };
-    if (!this.loop) this.loop = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain()).finally(() => (this.loop = null));
+    this.kick();
+  }
+
+  /**
+   * Starts the drain loop unless one is running. A request that lands after drain() saw an empty queue
+   * but before the loop was cleared would otherwise wait forever: the loop re-checks the queue on exit.
+   */
+  private kick(): void {
+    if (this.loop) return;
+    this.loop = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .finally(() => {
+        this.loop = null;
+        if (this.state.pending) this.kick();
+      });
   }
 
   /** Resolves when nothing is running or queued (tests, shutdown). */
