@@ -125,3 +125,22 @@ export function allocationChart(groups: { name: string; weight: number }[], b: B
     Math.max(150, 40 + g.length * 30),
   );
 }
+
+/** AUM at each bucket end as bars (₹ crore on the axis). */
+export function aumChart(points: { label: string; aum: string }[], b: Branding): string {
+  return renderChart(
+    {
+      type: 'bar',
+      data: {
+        labels: points.map((p) => monthLabel(p.label)),
+        datasets: [{ label: 'AUM (₹ crore)', data: points.map((p) => Number(p.aum) / 1e7), backgroundColor: b.colours.primary, borderWidth: 0, barPercentage: 0.8 }],
+      },
+      options: {
+        plugins: { legend: { display: false } },
+        scales: { x: { ...timeAxis, ticks: { maxTicksLimit: 12, maxRotation: 0 } }, y: { beginAtZero: true, ticks: { callback: (v) => `₹${Number(v).toLocaleString('en-IN')} Cr` }, grid: { color: '#e6ebf0' } } },
+      },
+    },
+    1040,
+    320,
+  );
+}

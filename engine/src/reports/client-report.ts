@@ -90,6 +90,38 @@ export const basisOf = (days: number) => (days >= 365 ? 'Annualised' : 'Absolute
 
 const signed = (b: Branding, v: number | null | undefined) => ({ text: formatPct(v), color: v === null || v === undefined ? b.colours.muted : v < 0 ? b.colours.negative : b.colours.text });
 
+/** The standard periods: SEBI basis (absolute / annualised), portfolio TWRR vs benchmark, excess, XIRR. */
+export function periodTable(periods: PeriodFigure[], branding: Branding, opts: { xirr?: boolean } = {}): Content {
+  return dataTable(
+    [
+      { header: 'Period', width: 100, cell: (p: PeriodFigure) => PERIOD_LABELS[p.period] ?? p.period },
+      { header: 'From – to', width: 110, cell: (p) => `${formatDate(p.fromDate)} – ${formatDate(p.toDate)}` },
+      { header: 'Basis', width: 56, cell: (p) => basisOf(p.days) },
+      { header: 'Portfolio (TWRR)', align: 'right', cell: (p) => ({ ...signed(branding, p.reportedReturn), alignment: 'right' }) },
+      { header: 'Benchmark', align: 'right', cell: (p) => ({ ...signed(branding, p.benchmarkReported), alignment: 'right' }) },
+      { header: 'Excess', align: 'right', cell: (p) => ({ ...signed(branding, p.excessReturn), alignment: 'right' }) },
+      ...(opts.xirr === false ? [] : [{ header: 'XIRR', align: 'right' as const, cell: (p: PeriodFigure) => ({ ...signed(branding, p.xirr), alignment: 'right' }) }]),
+    ],
+    periods,
+    { empty: 'No complete period yet: returns are shown only for periods lived through entirely (SEBI).' },
+  );
+}
+
+/** Growth of ₹100 and drawdown series from stored log growth (portfolio) and benchmark log growth aligned to the same dates. */
+export function growthSeries(rows: { date: string; lg: number; blg: number | null }[]): ClientReportData['growth'] {
+  let peak = 0;
+  let bPeak = 0;
+  const b0 = rows.find((r) => r.blg !== null)?.blg ?? null;
+  return rows.map((r) => {
+    peak = Math.max(peak, r.lg);
+    const bRel = r.blg === null || b0 === null ? null : r.blg - b0;
+    if (bRel !== null) bPeak = Math.max(bPeak, bRel);
+    return { date: r.date, portfolio: 100 * Math.exp(r.lg), benchmark: bRel === null ? null : 100 * Math.exp(bRel), drawdown: Math.exp(r.lg - peak) - 1, benchmarkDrawdown: bRel === null ? null : Math.exp(bRel - bPeak) - 1 };
+  });
+}
+
+export const signedPct = (b: Branding, v: number | null | undefined) => signed(b, v);
+
 export function clientReportDoc(d: ClientReportData, branding: Branding, generatedAt: Date): TDocumentDefinitions {
   const c = branding.colours;
   const si = d.periods.find((p) => p.period === 'SI');
@@ -122,19 +154,7 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
       branding,
     ),
     heading('Performance by period', 'h3'),
-    dataTable(
-      [
-        { header: 'Period', width: 100, cell: (p: PeriodFigure) => PERIOD_LABELS[p.period] ?? p.period },
-        { header: 'From – to', width: 110, cell: (p) => `${formatDate(p.fromDate)} – ${formatDate(p.toDate)}` },
-        { header: 'Basis', width: 56, cell: (p) => basisOf(p.days) },
-        { header: 'Portfolio (TWRR)', align: 'right', cell: (p) => ({ ...signed(branding, p.reportedReturn), alignment: 'right' }) },
-        { header: 'Benchmark', align: 'right', cell: (p) => ({ ...signed(branding, p.benchmarkReported), alignment: 'right' }) },
-        { header: 'Excess', align: 'right', cell: (p) => ({ ...signed(branding, p.excessReturn), alignment: 'right' }) },
-        { header: 'XIRR', align: 'right', cell: (p) => ({ ...signed(branding, p.xirr), alignment: 'right' }) },
-      ],
-      d.periods,
-      { empty: 'No complete period yet: returns are shown only for periods the portfolio lived through entirely (SEBI).' },
-    ),
+    periodTable(d.periods, branding),
     { text: 'Periods under one year are absolute returns; periods of one year or more are annualised. Returns are net of all fees and expenses.', style: 'note' },
   ];
 
@@ -142,8 +162,7 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
     content.push(
       { ...(heading('Growth of ₹100 since inception') as object), pageBreak: 'before' },
       { image: growthChart(d.growth, branding, `${benchLabel} (TRI)`), width: 515 },
-      heading('Drawdown', 'h3'),
-      { image: drawdownChart(d.growth.map((g) => ({ date: g.date, portfolio: g.drawdown, benchmark: g.benchmarkDrawdown })), branding, benchLabel), width: 515 },
+      { stack: [heading('Drawdown', 'h3'), { image: drawdownChart(d.growth.map((g) => ({ date: g.date, portfolio: g.drawdown, benchmark: g.benchmarkDrawdown })), branding, benchLabel), width: 515 }], unbreakable: true },
     );
   }
 

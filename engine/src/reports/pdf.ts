@@ -169,7 +169,7 @@ export function tiles(items: { label: string; value: string; sub?: string; colou
 }
 
 /** The cover block shared by every report: logo, title, subject lines, as-of date. */
-export function cover(branding: Branding, title: string, lines: { label: string; value: string }[]): Content[] {
+export function cover(branding: Branding, title: string, lines: { label: string; value: string }[], width = 515): Content[] {
   const c = branding.colours;
   return [
     {
@@ -178,7 +178,7 @@ export function cover(branding: Branding, title: string, lines: { label: string;
         { stack: [{ text: branding.firmName, bold: true, color: c.primary, fontSize: 9 }, { text: `SEBI Reg. No. ${branding.sebiRegistration}`, style: 'small' }, { text: branding.address, style: 'small' }, { text: branding.contact, style: 'small' }], alignment: 'right' },
       ],
     },
-    { canvas: [{ type: 'rect', x: 0, y: 10, w: 515, h: 3, color: c.accent }], margin: [0, 0, 0, 14] },
+    { canvas: [{ type: 'rect', x: 0, y: 10, w: width, h: 3, color: c.accent }], margin: [0, 0, 0, 14] },
     { text: title, style: 'h1', margin: [0, 4, 0, 8] },
     {
       table: { widths: [110, '*'], body: lines.map((l) => [{ text: l.label, color: c.muted }, { text: l.value, bold: true }]) },

@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { computeBook } from '../analytics/book-compute.js';
 import { loadFixtureBook } from '../analytics/testing/book-fixture.js';
 import ExcelJS from 'exceljs';
-import { formatInr, formatPct } from '../../reports/format.js';
+import { formatInr, formatInrShort, formatPct } from '../../reports/format.js';
 import { INR_FORMAT } from '../../reports/xlsx.js';
 
 // The analytics feature's demo-like fixture book (TC1–TC3, TP1–TP5, 2023-01-02..2024-12-31, seed 42) computed by
@@ -53,7 +53,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await t?.close();
-  fs.rmSync(out, { recursive: true, force: true });
+  if (!process.env.KEEP_TEST_REPORTS) fs.rmSync(out, { recursive: true, force: true });
 });
 
 describe('GET /api/export/pdf?report=client', () => {
@@ -164,5 +164,54 @@ describe('GET /api/export/xlsx', () => {
     expect(ws.getRow(5).values).toEqual([undefined, new Date('2024-12-31T00:00:00Z'), undefined, 'TP1', 'MGF', 'fee', undefined, undefined, undefined, undefined, undefined, -45123.45]);
     const s = await t.login('rm2@pms.example', 'a-long-password-1');
     expect((await t.app.request(`/api/export/xlsx?view=transactions&clientId=${tc1}`, { headers: s.headers(false) })).status).toBe(404);
+  });
+});
+
+describe('GET /api/export/pdf: executive, rm-book, sebi', () => {
+  it('executive summary carries the executive dashboard\'s AUM and 1-year flows for the same book', async () => {
+    const res = await t.app.request('/api/export/pdf?report=executive', { headers: t.auth() });
+    expect(res.status).toBe(200);
+    const text = pdfText(Buffer.from(await res.arrayBuffer()), 'executive');
+    const dash = await json(await t.app.request('/api/dashboard/executive?period=1Y', { headers: t.auth() }));
+    expect(text).toContain('Executive Summary');
+    expect(text).toContain(formatInr(dash.figures.aum));
+    expect(text).toContain(`${dash.figures.clients} (${dash.figures.activeClients})`);
+    expect(text).toContain(formatInrShort(dash.figures.netFlows));
+    const list = pages(text);
+    list.forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${list.length}`));
+  });
+
+  it('RM book: an RM exports their own book and gets 404 for another RM\'s', async () => {
+    const s = await t.login('rm2@pms.example', 'a-long-password-1');
+    const rms = await t.db.sql<{ id: number }[]>`select id from relationship_managers where rm_code in ('TR1', 'TR2') order by rm_code`;
+    const [tr1, tr2] = [rms[0]!.id, rms[1]!.id];
+    const res = await t.app.request(`/api/export/pdf?report=rm-book&rmId=${tr2}`, { headers: s.headers(false) });
+    expect(res.status).toBe(200);
+    const text = pdfText(Buffer.from(await res.arrayBuffer()), 'rm-book');
+    const api = await json(await t.app.request('/api/clients?sort=aum&order=desc', { headers: s.headers(false) }));
+    expect(api.items.map((c: { clientCode: string }) => c.clientCode).sort()).toEqual(['TC2', 'TC3']);
+    for (const c of api.items) {
+      expect(text).toContain(`${c.name} (${c.clientCode})`);
+      expect(text).toContain(formatInr(c.aum));
+      expect(text).toContain(formatPct(c.return));
+    }
+    expect(text).not.toContain('Client TC1');
+    expect((await t.app.request(`/api/export/pdf?report=rm-book&rmId=${tr1}`, { headers: s.headers(false) })).status).toBe(404);
+    const [denied] = await t.db.sql`select resource from audit_log where action = 'access.denied' order by id desc limit 1`;
+    expect(denied).toMatchObject({ resource: `rm:${tr1}` });
+  });
+
+  it('SEBI disclosure prints the compliance table; an RM may not export it', async () => {
+    const res = await t.app.request('/api/export/pdf?report=sebi', { headers: t.auth() });
+    expect(res.status).toBe(200);
+    const text = pdfText(Buffer.from(await res.arrayBuffer()), 'sebi');
+    const { rows } = await json(await t.app.request('/api/compliance/disclosure', { headers: t.auth() }));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(text).toContain(`(${r.strategyCode})`);
+      if (r.periods['1Y'].return !== null) expect(text).toContain(formatPct(r.periods['1Y'].return));
+    }
+    const s = await t.login('rm2@pms.example', 'a-long-password-1');
+    expect((await t.app.request('/api/export/pdf?report=sebi', { headers: s.headers(false) })).status).toBe(403);
   });
 });

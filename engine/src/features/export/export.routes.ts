@@ -1,8 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.js';
-import { AppError, NotFoundError } from '../../lib/errors.js';
+import { AppError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import { ErrorBody, errorResponses, security } from '../../lib/openapi.js';
 import { Readable } from 'node:stream';
+import { renderExecutive, renderRmBook, renderSebi } from '../../reports/book-reports.js';
 import { renderClientReport } from '../../reports/client-report.js';
 import { streamWorkbook } from '../../reports/xlsx.js';
 import { isClientVisible } from '../../lib/scope.js';
@@ -11,6 +12,7 @@ import { clientSheet, transactionSheet } from './xlsx-views.js';
 import { auditClientDenied, auditRequest } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { brandingOf } from '../reports/branding-cache.js';
+import { loadExecutiveData, loadRmBookData, loadSebiData } from '../reports/book-report-data.js';
 import { loadClientReportData } from '../reports/client-report-data.js';
 
 import { IsoDate } from '../compliance/compliance.schemas.js';
@@ -115,7 +117,30 @@ exportRoutes.openapi(pdfRoute, async (c) => {
       await auditRequest(c, { action: 'export.pdf', resource: `client:${q.clientId}`, clientIds: [q.clientId], details: { report: 'client', asOf: data.asOf, from: data.from, to: data.to, bytes: bytes.length } });
       return pdf(bytes, `performance-report-${data.client.code}-${data.asOf}`) as never;
     }
-    default:
-      throw new AppError(400, 'VALIDATION_FAILED', `report=${q.report} is not available yet`);
+    case 'executive': {
+      if (!principal.clientScope.all && !principal.user?.rmId) throw new ForbiddenError('No book to report: the user has no RM link');
+      const data = await loadExecutiveData(sql, { scope: principal.clientScope, rmId: principal.user?.rmId ?? null, asOf: q.asOf });
+      const bytes = await renderExecutive(data, branding);
+      await auditRequest(c, { action: 'export.pdf', resource: principal.clientScope.all ? 'firm' : `team:${principal.user!.rmId}`, details: { report: 'executive', asOf: data.perf.asOf, bytes: bytes.length } });
+      return pdf(bytes, `executive-summary-${data.perf.asOf}`) as never;
+    }
+    case 'rm-book': {
+      if (q.rmId === undefined) throw new AppError(400, 'VALIDATION_FAILED', 'report=rm-book needs rmId');
+      const data = await loadRmBookData(sql, { scope: principal.clientScope, rmId: q.rmId, asOf: q.asOf });
+      if (!data) {
+        await auditRequest(c, { action: 'access.denied', resource: `rm:${q.rmId}`, details: { route: 'export.pdf' } });
+        throw new NotFoundError('Relationship manager');
+      }
+      const bytes = await renderRmBook(data, branding);
+      await auditRequest(c, { action: 'export.pdf', resource: `rm:${q.rmId}`, details: { report: 'rm-book', asOf: data.perf.asOf, clients: data.clients.length, bytes: bytes.length } });
+      return pdf(bytes, `rm-book-${data.rm.code}-${data.perf.asOf}`) as never;
+    }
+    case 'sebi': {
+      if (!principal.clientScope.all) throw new ForbiddenError('The SEBI/APMI disclosure is firm-wide (management, compliance, admin)');
+      const data = await loadSebiData(sql, { asOf: q.asOf });
+      const bytes = await renderSebi(data, branding);
+      await auditRequest(c, { action: 'export.pdf', resource: 'strategies', details: { report: 'sebi', asOf: data.asOf, bytes: bytes.length } });
+      return pdf(bytes, `sebi-performance-disclosure-${data.asOf ?? 'latest'}`) as never;
+    }
   }
 });

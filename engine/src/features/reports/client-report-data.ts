@@ -11,7 +11,7 @@ import { isClientVisible, type ClientScope } from '../../lib/scope.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint as StoredPoint } from '../analytics/period-metrics.js';
 import { hwmReport, loadFeeData } from '../compliance/hwm.js';
 import { periodMetrics } from '../portfolios/portfolios.queries.js';
-import type { ClientReportData, PeriodFigure } from '../../reports/client-report.js';
+import { growthSeries, type ClientReportData, type PeriodFigure } from '../../reports/client-report.js';
 
 /** Transactions listed in the PDF at most (the Excel export has them all). */
 export const MAX_PDF_TRANSACTIONS = 400;
@@ -44,23 +44,8 @@ export async function loadClientReportData(sql: Queryable, p: ClientReportParams
     select c.id, c.client_code as code, c.name, c.status, c.onboarding_date::text as "onboardingDate", c.salesforce_account_id as "salesforceAccountId",
       rm.rm_code as "rmCode", rm.name as "rmName", c.risk_profile as "riskProfile", c.city
     from clients c left join relationship_managers rm on rm.id = c.rm_id where c.id = ${p.clientId}`;
-  const [entity] = await sql<{ benchmarkId: number | null; inception: string | null; asOf: string | null; benchmarkName: string | null; benchmarkCode: string | null }[]>`
-    select e.benchmark_id as "benchmarkId", e.inception_date::text as inception, e.as_of::text as "asOf", b.name as "benchmarkName", b.code as "benchmarkCode"
-    from analytics_entities e left join benchmarks b on b.id = e.benchmark_id
-    where e.entity_type = 'client' and e.entity_id = ${p.clientId}`;
-  const requested = p.asOf ?? entity?.asOf ?? new Date().toISOString().slice(0, 10);
-
-  const series = await sql<SeriesRow[]>`
-    select value_date::text as date, value::text as value, net_flow::text as net_flow, log_growth, n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, max_drawdown
-    from analytics_series where entity_type = 'client' and entity_id = ${p.clientId} and value_date <= ${requested}::date order by value_date`;
-  const asOf = series.at(-1)?.date ?? requested;
-  const bench = entity?.benchmarkId
-    ? await sql<{ date: string; lg: number }[]>`
-        select value_date::text as date, log_growth as lg from benchmark_series
-        where benchmark_id = ${entity.benchmarkId} and value_date <= ${asOf}::date order by value_date`
-    : [];
-
-  const periods = await periodFigures(sql, p.clientId, entity, series, bench, asOf);
+  const perf = await entityPerformance(sql, 'client', p.clientId, p.asOf);
+  const { asOf, periods, growth } = perf;
   const from = p.from ?? monthStart(asOf);
   const to = p.to ?? asOf;
 
@@ -126,32 +111,13 @@ export async function loadClientReportData(sql: Queryable, p: ClientReportParams
     hwmReport({ ...d, valuations: d.valuations.filter((v) => v.date <= asOf), flows: d.flows.filter((f) => f.date <= asOf), fees: d.fees.filter((f) => f.date <= asOf) }),
   );
 
-  const benchAt = alignBenchmark(series.map((s) => s.date), bench);
-  let peak = 0;
-  let bPeak = 0;
-  const growth: ClientReportData['growth'] = [];
-  const b0 = benchAt[0] ?? null;
-  for (const [i, s] of series.entries()) {
-    peak = Math.max(peak, s.log_growth);
-    const b = benchAt[i];
-    const bRel = b === null || b === undefined || b0 === null ? null : b - b0;
-    if (bRel !== null) bPeak = Math.max(bPeak, bRel);
-    growth.push({
-      date: s.date,
-      portfolio: 100 * Math.exp(s.log_growth),
-      benchmark: bRel === null ? null : 100 * Math.exp(bRel),
-      drawdown: Math.exp(s.log_growth - peak) - 1,
-      benchmarkDrawdown: bRel === null ? null : Math.exp(bRel - bPeak) - 1,
-    });
-  }
-
   return {
     client: { id: client!.id, code: client!.code, name: client!.name, status: client!.status, onboardingDate: client!.onboardingDate, riskProfile: client!.riskProfile, city: client!.city, rm: client!.rmCode ? { code: client!.rmCode, name: client!.rmName! } : null, salesforceAccountId: client!.salesforceAccountId },
     asOf,
     from,
     to,
-    inceptionDate: entity?.inception ?? portfolios.map((x) => x.inception).sort()[0] ?? null,
-    benchmark: entity?.benchmarkName ?? null,
+    inceptionDate: perf.inception ?? portfolios.map((x) => x.inception).sort()[0] ?? null,
+    benchmark: perf.benchmark,
     summary: { value: totals!.value, netInvested: totals!.netInvested, inflows: totals!.inflows, outflows: totals!.outflows, gain: subtract(totals!.value, totals!.netInvested) },
     periods,
     growth,
@@ -180,6 +146,37 @@ export async function loadClientReportData(sql: Queryable, p: ClientReportParams
   };
 }
 
+export interface EntityPerformance {
+  /** The entity's last valuation date on or before the requested date. */
+  asOf: string;
+  inception: string | null;
+  benchmark: string | null;
+  periods: PeriodFigure[];
+  growth: ClientReportData['growth'];
+}
+
+/** An analytics entity's standard periods and growth/drawdown series as of a date (its last date by default). */
+export async function entityPerformance(sql: Queryable, entityType: string, entityId: number, asOf?: string, opts: { stored?: boolean } = {}): Promise<EntityPerformance> {
+  const [entity] = await sql<{ benchmarkId: number | null; inception: string | null; asOf: string | null; benchmarkName: string | null }[]>`
+    select e.benchmark_id as "benchmarkId", e.inception_date::text as inception, e.as_of::text as "asOf", b.name as "benchmarkName"
+    from analytics_entities e left join benchmarks b on b.id = e.benchmark_id
+    where e.entity_type = ${entityType} and e.entity_id = ${entityId}`;
+  const requested = asOf ?? entity?.asOf ?? new Date().toISOString().slice(0, 10);
+  const series = await sql<SeriesRow[]>`
+    select value_date::text as date, value::text as value, net_flow::text as net_flow, log_growth, n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, max_drawdown
+    from analytics_series where entity_type = ${entityType} and entity_id = ${entityId} and value_date <= ${requested}::date order by value_date`;
+  const last = series.at(-1)?.date ?? requested;
+  const bench = entity?.benchmarkId
+    ? await sql<{ date: string; lg: number }[]>`
+        select value_date::text as date, log_growth as lg from benchmark_series
+        where benchmark_id = ${entity.benchmarkId} and value_date <= ${last}::date order by value_date`
+    : [];
+  const periods = await periodFigures(sql, entityType, entityId, entity, series, bench, last, opts.stored ?? true);
+  const benchAt = alignBenchmark(series.map((s) => s.date), bench);
+  const growth = growthSeries(series.map((s, i) => ({ date: s.date, lg: s.log_growth, blg: benchAt[i] ?? null })));
+  return { asOf: last, inception: entity?.inception ?? null, benchmark: entity?.benchmarkName ?? null, periods, growth };
+}
+
 async function feeTotals(sql: Queryable, ids: number[], from: string | null, to: string) {
   const rows = await sql<{ typeCode: string; amount: string; gst: string; count: number }[]>`
     select t.type_code as "typeCode", sum(abs(t.net_amount))::text as amount, coalesce(sum(abs(t.service_tax)), 0)::text as gst, count(*)::int as count
@@ -194,7 +191,7 @@ async function feeTotals(sql: Queryable, ids: number[], from: string | null, to:
 const subtract = (a: string, b: string) => new Decimal(a).minus(b).toFixed(2);
 
 /** The benchmark's log growth on each series date (the last benchmark day on or before it), null before the first. */
-function alignBenchmark(dates: string[], bench: { date: string; lg: number }[]): (number | null)[] {
+export function alignBenchmark(dates: string[], bench: { date: string; lg: number }[]): (number | null)[] {
   const out: (number | null)[] = [];
   let j = -1;
   for (const d of dates) {
@@ -211,15 +208,17 @@ function alignBenchmark(dates: string[], bench: { date: string; lg: number }[]):
  */
 async function periodFigures(
   sql: Queryable,
-  clientId: number,
+  entityType: string,
+  entityId: number,
   entity: { benchmarkId: number | null; inception: string | null; asOf: string | null } | undefined,
   series: SeriesRow[],
   bench: { date: string; lg: number }[],
   asOf: string,
+  stored: boolean,
 ): Promise<PeriodFigure[]> {
   if (!entity?.asOf || !entity.inception || series.length === 0) return [];
-  if (entity.asOf === asOf) {
-    const rows = (await periodMetrics(sql, 'client', [clientId])) as unknown as (PeriodFigure & { entityId: number })[];
+  if (stored && entity.asOf === asOf) {
+    const rows = (await periodMetrics(sql, entityType, [entityId])) as unknown as (PeriodFigure & { entityId: number })[];
     return rows.map(({ entityId: _e, ...r }) => r as PeriodFigure);
   }
   const rf = await sql<{ from: string; y: string }[]>`select valid_from::text as from, annual_yield::text as y from risk_free_rates order by valid_from`;
@@ -249,7 +248,7 @@ async function periodFigures(
     const bb = lastOnOrBefore(bench, range.from);
     const be = lastOnOrBefore(bench, range.to);
     const row: PeriodRow = {
-      entity_type: 'client', entity_id: clientId, period, from_date: range.from, to_date: range.to, inception_date: entity.inception, days: range.days,
+      entity_type: entityType, entity_id: entityId, period, from_date: range.from, to_date: range.to, inception_date: entity.inception, days: range.days,
       benchmark_id: entity.benchmarkId, base: lastOnOrBefore(series, range.from), end: lastOnOrBefore(series, range.to),
       bench_from: bb?.lg ?? null, bench_from_date: bb?.date ?? null, bench_to: be?.lg ?? null, bench_to_date: be?.date ?? null,
     };
