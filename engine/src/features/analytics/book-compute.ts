@@ -95,8 +95,11 @@ async function anchorAndClear(tx: Queryable): Promise<void> {
             order by s.value_date desc limit 1) x) a
     where aw.entity_type = a.et and aw.entity_id = a.eid`);
   await tx.unsafe(`
-    delete from analytics_series x using aw
-    where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id and x.value_date > aw.a_date`);
+    delete from analytics_series x
+    using (select aw.entity_type, aw.entity_id, k.value_date from aw cross join lateral (
+             select s.value_date from analytics_series s
+             where s.entity_type = aw.entity_type and s.entity_id = aw.entity_id and s.value_date > aw.a_date) k) d
+    where x.entity_type = d.entity_type and x.entity_id = d.entity_id and x.value_date = d.value_date`);
 }
 
 export async function createWorkTable(tx: Queryable): Promise<void> {
@@ -123,7 +126,8 @@ export const PORTFOLIO_SRC = `
                  v.market_value - coalesce(lag(v.market_value) over w, aw.a_value) as delta,
                  coalesce(fl.amount, 0) as flow,
                  coalesce(lag(v.market_value) over w, aw.a_value) as prev
-          from aw join valuations v on v.portfolio_id = aw.entity_id and v.valuation_date > aw.a_date
+          from aw cross join lateral (
+            select * from valuations v where v.portfolio_id = aw.entity_id and v.valuation_date > aw.a_date) v
           left join fl on fl.portfolio_id = v.portfolio_id and fl.att = v.valuation_date
           window w as (partition by v.portfolio_id order by v.valuation_date)`;
 
@@ -276,7 +280,8 @@ export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'post
                    aw.a_value + sum(m.delta) over w - m.delta as prev
             from (select aw.entity_type, aw.entity_id, x.value_date, sum(x.value_delta) as delta, sum(x.net_flow) as flow
                   from aw join analytics_group_members gm on gm.entity_type = aw.entity_type and gm.entity_id = aw.entity_id
-                  join analytics_series x on x.entity_type = gm.member_type and x.entity_id = gm.member_id and x.value_date > aw.a_date
+                  cross join lateral (select * from analytics_series x
+                    where x.entity_type = gm.member_type and x.entity_id = gm.member_id and x.value_date > aw.a_date) x
                   group by 1, 2, 3) m
             join aw on aw.entity_type = m.entity_type and aw.entity_id = m.entity_id
             window w as (partition by m.entity_type, m.entity_id order by m.value_date)`),
