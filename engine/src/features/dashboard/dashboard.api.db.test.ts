@@ -41,6 +41,8 @@ beforeAll(async () => {
   await seriesRow('client', ids.C000101!, '2021-04-15', '10000000.00', 0, null);
   await seriesRow('client', ids.C000101!, '2021-04-16', '10012500.50', Math.log(1.01), 0.005);
   await seriesRow('client', ids.C000101!, '2021-04-19', '9987310.25', Math.log(1.03), 0.01);
+  // The firm series' last date is the dashboards' as-of date: the metrics below are as of it.
+  await seriesRow('firm', 0, '2021-04-19', '17557422.65', Math.log(1.03), 0.01);
   await metricRow('client', ids.C000101!, '1M', 0.03, 0.01505);
   await metricRow('portfolio', pf.WS0000101!, '1M', 0.03, 0.01505, { vol: 0.2, closing: '9987310.25' });
   await metricRow('portfolio', pf.WS0000102!, '1M', 0.01, 0.004, { vol: 0.05, closing: '7570112.40' });
@@ -129,6 +131,19 @@ describe('dashboards', () => {
     const filtered = await json(await t.app.request('/api/dashboard/executive?period=1M&rm=RM003', { headers: cio.headers(false) }));
     expect(filtered.figures).toMatchObject({ aum: '7570112.40', clients: 2 });
     expect(await lastAudit('dashboard.executive')).toMatchObject({ actor_role: 'management' });
+  });
+
+  it('ranks and sums only figures as of the dashboard date, not a closed portfolio\'s last ones', async () => {
+    // WS0000103 (HYB) was redeemed: its last "1M" ended long before the dashboard's as-of date.
+    await t.db.sql`
+      insert into analytics_metrics (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, reported_return, benchmark_reported, closing_value, method)
+      values ('portfolio', ${pf.WS0000103!}, '1M', '2021-01-15', '2020-12-15', '2021-01-15', 31, 0.5, 0.5, 0.02, '7500000.00', 'test')`;
+    const all = await json(await t.app.request('/api/dashboard/executive?period=1M', { headers: cio.headers(false) }));
+    expect(all.topPortfolios.map((p: { portfolioCode: string }) => p.portfolioCode)).toEqual(['WS0000101', 'WS0000102']);
+    const hyb = all.performanceOverview.rows?.find((r: { strategy: string }) => r.strategy === 'HYB') ?? null;
+    if (hyb) expect(hyb).toMatchObject({ portfolios: 0, aum: '0' });
+    const hybIndex = all.performanceOverview.labels.indexOf('HYB');
+    expect(all.performanceOverview.datasets[0].data[hybIndex]).toBeNull(); // no live HYB return to show
   });
 
   it('clients and performance dashboards, chart-ready, in scope', async () => {

@@ -39,11 +39,13 @@ export async function headline(sql: Queryable, q: ClientQuery, range: { from: st
 export async function strategyOverview(sql: Queryable, q: ClientQuery) {
   return sql<{ strategy: string; name: string; portfolios: number; aum: string; return: number | null; benchmarkReturn: number | null }[]>`
     with ${scoped(sql, q)}
-    select s.code as strategy, s.name, count(fp.id)::int as portfolios, coalesce(sum(m.closing_value), 0)::text as aum,
+    select s.code as strategy, s.name, count(m.entity_id)::int as portfolios, coalesce(sum(m.closing_value), 0)::text as aum,
       sum(m.reported_return * m.closing_value)::float8 / nullif(sum(m.closing_value) filter (where m.reported_return is not null), 0)::float8 as return,
       sum(m.benchmark_reported * m.closing_value)::float8 / nullif(sum(m.closing_value) filter (where m.benchmark_reported is not null), 0)::float8 as "benchmarkReturn"
     from fp join strategies s on s.id = fp.strategy_id
+    -- Live portfolios only: a closed portfolio's figures end at its closure (and its last value is not AUM).
     left join analytics_metrics m on m.entity_type = 'portfolio' and m.entity_id = fp.id and m.period = ${q.filters.period}
+      and m.as_of = (select max(value_date) from analytics_series where entity_type = 'firm' and entity_id = 0)
     group by s.code, s.name order by s.code`;
 }
 
@@ -55,7 +57,9 @@ export async function rankedPortfolios(sql: Queryable, q: ClientQuery, n: number
         row_number() over (order by m.reported_return desc, fp.id) as top, row_number() over (order by m.reported_return asc, fp.id) as bottom
       from fp join fc on fc.id = fp.client_id
       join analytics_metrics m on m.entity_type = 'portfolio' and m.entity_id = fp.id and m.period = ${q.filters.period}
-      where m.reported_return is not null)
+      -- Only figures as of the dashboard's date: a closed portfolio's "1Y" ended at its closure and is not comparable.
+      where m.reported_return is not null
+        and m.as_of = (select max(value_date) from analytics_series where entity_type = 'firm' and entity_id = 0))
     select * from r where top <= ${n} or bottom <= ${n}`;
   const strip = ({ top: _t, bottom: _b, ...x }: (typeof rows)[number]) => x;
   return {
