@@ -4,8 +4,10 @@ import { loadEnv } from './env.js';
 import { ensureBootstrapKey, prepare } from './prepare.js';
 import { registerAnalytics } from './features/analytics/analytics-worker.js';
 import { loadDemoBookIfEmpty } from './features/demo/load-demo-book.js';
+import { readDemoLogins } from './features/demo/demo-users.js';
 import { startImportInbox } from './jobs/import-inbox.js';
 import { startSalesforceSyncJob } from './jobs/salesforce-sync.js';
+import { startReportPackJob } from './jobs/report-pack.js';
 import { createLogger } from './lib/logger.js';
 
 const env = loadEnv();
@@ -21,6 +23,7 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
 
 const inbox = env.IMPORT_INBOX_DIR ? await startImportInbox(deps) : undefined;
 const salesforceSync = await startSalesforceSyncJob(deps); // only when SALESFORCE_* credentials are set
+const reportPack = await startReportPackJob(deps); // monthly, config/reports.json; only with Salesforce configured
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -31,6 +34,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await inbox?.stop();
   await salesforceSync?.stop();
+  await reportPack?.stop();
   await deps.db.close(); // a transaction still open is rolled back by the database
   clearTimeout(force);
   log.info({ event: 'shutdown' }, 'stopped');
@@ -48,6 +52,12 @@ if (env.PMS_DEMO) {
 }
 
 const base = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`;
+function demoLoginLines(): string[] {
+  const logins = readDemoLogins(env.DATA_DIR);
+  if (!logins.length) return [];
+  return ['', `  Demo sign-ins (kept in ${env.DATA_DIR}/demo-logins.json; figures appear once analytics has run, a few minutes after the first start):`, ...logins.map((l) => `    ${l.email.padEnd(22)} ${l.password.padEnd(14)} ${l.role.padEnd(11)} sees ${l.who}`)];
+}
+
 const lines = [
   '',
   '  PMS Intelligence Hub engine is ready',
@@ -59,6 +69,7 @@ const lines = [
     ? `  API key       ${bootstrap.key}${bootstrap.file ? `   (kept in ${bootstrap.file})` : ''}`
     : '  API key       set PMS_BOOTSTRAP_API_KEY to create an admin key',
   `  Try           curl -H "Authorization: Bearer <API key>" ${base}/api/clients`,
+  ...demoLoginLines(),
   '',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

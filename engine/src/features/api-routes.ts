@@ -12,6 +12,7 @@ import { syncRoutes } from './sync/sync.routes.js';
 import { reconciliationRoutes } from './reconciliation/reconciliation.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
 import { exportRoutes } from './export/export.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
 
 /** Every feature's authenticated /api routes, mounted by createApp after the auth middleware. */
-export const apiRoutes = [importRoutes, clientRoutes, analyticsRoutes, sessionRoutes, userRoutes, auditRoutes, dashboardRoutes, performanceRoutes, portfolioRoutes, viewRoutes, syncRoutes, reconciliationRoutes, complianceRoutes, exportRoutes];
+export const apiRoutes = [importRoutes, clientRoutes, analyticsRoutes, sessionRoutes, userRoutes, auditRoutes, dashboardRoutes, performanceRoutes, portfolioRoutes, viewRoutes, syncRoutes, reconciliationRoutes, complianceRoutes, exportRoutes, reportRoutes];
