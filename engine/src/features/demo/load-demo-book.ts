@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AppDeps } from '../../app-env.js';
 import { importDepsOf, runImport } from '../imports/run-import.js';
+import { createDemoUsers } from './demo-users.js';
 import type { ImportKind } from '../../connectors/wealth-spectrum/mapping.js';
 
 interface DemoBookModule {
@@ -27,6 +28,7 @@ export async function loadDemoBookIfEmpty(deps: AppDeps): Promise<{ loaded: bool
     );
     rows += run.rowsTotal;
   }
+  await createDemoUsers(deps.db.sql, deps.env.DATA_DIR);
   const ms = Date.now() - started;
   deps.log.info({ event: 'demo', files: book.files.length, rows, asOf: book.asOf, ms }, 'demo book imported');
   return { loaded: true, ms, rows };
