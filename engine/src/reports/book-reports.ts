@@ -70,7 +70,6 @@ export function executiveDoc(d: ExecutiveData, b: Branding, generatedAt: Date): 
     ...growthBlock(d.perf, b),
     { ...(heading('AUM at month end') as object), pageBreak: 'before' },
     d.aumTrend.length ? { image: aumChart(d.aumTrend, b), width: 515 } : { text: 'No valuations.', style: 'note' },
-    heading('Investment approaches (1 year, AUM-weighted)'),
     dataTable(
       [
         { header: 'Approach', cell: (s: ExecutiveData['strategies'][number]) => `${s.name} (${s.strategy})` },
@@ -80,8 +79,8 @@ export function executiveDoc(d: ExecutiveData, b: Branding, generatedAt: Date): 
         { header: 'Benchmark', width: 55, align: 'right', cell: (s) => ({ ...signedPct(b, s.benchmarkReturn), alignment: 'right' }) },
       ],
       d.strategies,
+      { title: 'Investment approaches (1 year, AUM-weighted)', titleStyle: 'h2' },
     ),
-    heading('Relationship managers'),
     dataTable(
       [
         { header: 'RM', cell: (r: ExecutiveData['rms'][number]) => r.label },
@@ -89,8 +88,8 @@ export function executiveDoc(d: ExecutiveData, b: Branding, generatedAt: Date): 
         { header: 'AUM', width: 110, align: 'right', cell: (r) => formatInr(r.aum, 0) },
       ],
       d.rms,
+      { title: 'Relationship managers', titleStyle: 'h2' },
     ),
-    heading('Largest clients'),
     dataTable(
       [
         { header: 'Client', cell: (c: ExecutiveData['topClients'][number]) => `${c.name} (${c.clientCode})` },
@@ -98,9 +97,9 @@ export function executiveDoc(d: ExecutiveData, b: Branding, generatedAt: Date): 
         { header: '1 year TWRR', width: 70, align: 'right', cell: (c) => ({ ...signedPct(b, c.return), alignment: 'right' }) },
       ],
       d.topClients,
+      { title: 'Largest clients', titleStyle: 'h2' },
     ),
-    heading('Methodology'),
-    { ul: b.methodology, fontSize: 7.8 },
+    { stack: [heading('Methodology'), { ul: b.methodology, fontSize: 7.8 }], unbreakable: true },
   ];
   return reportFrame({ branding: b, title: 'Executive Summary', subject: `${d.scopeLabel} · as of ${formatDate(d.perf.asOf)}`, generatedAt }, content);
 }

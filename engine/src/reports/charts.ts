@@ -3,7 +3,7 @@
  * with the canvas explicitly and every chart paints a white background (a canvas is transparent otherwise).
  */
 import path from 'node:path';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts, Image } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import type { Branding } from './branding.js';
 import { ROBOTO_DIR, ROBOTO_FILES } from './pdf.js';
@@ -14,7 +14,7 @@ function setUp() {
   Chart.register(...registerables);
   GlobalFonts.registerFromPath(path.join(ROBOTO_DIR, ROBOTO_FILES.normal), 'Roboto');
   Chart.defaults.font.family = 'Roboto';
-  Chart.defaults.font.size = 13;
+  Chart.defaults.font.size = 11;
   Chart.defaults.color = '#5b6b7a';
   ready = true;
 }
@@ -40,7 +40,7 @@ export function renderChart(config: ChartConfiguration, width: number, height: n
     plugins: [...(config.plugins ?? []), background],
   } as ChartConfiguration);
   try {
-    return `data:image/png;base64,${canvas.toBuffer('image/png').toString('base64')}`;
+    return `data:image/jpeg;base64,${canvas.toBuffer('image/jpeg', 92).toString('base64')}`;
   } finally {
     chart.destroy();
   }
@@ -61,7 +61,7 @@ const timeAxis = { ticks: { maxTicksLimit: 9, maxRotation: 0, autoSkip: true }, 
 
 /** Growth of ₹100: portfolio vs benchmark. */
 export function growthChart(points: { date: string; portfolio: number; benchmark: number | null }[], b: Branding, benchmarkLabel: string): string {
-  const p = thin(points, 260);
+  const p = thin(points, 200);
   return renderChart(
     {
       type: 'line',
@@ -77,14 +77,14 @@ export function growthChart(points: { date: string; portfolio: number; benchmark
         scales: { x: timeAxis, y: { ticks: { callback: (v) => `₹${Number(v).toFixed(0)}` }, grid: { color: '#e6ebf0' } } },
       },
     },
-    1040,
-    420,
+    800,
+    320,
   );
 }
 
 /** Drawdown from the running peak (negative fractions), portfolio and benchmark. */
 export function drawdownChart(points: { date: string; portfolio: number; benchmark: number | null }[], b: Branding, benchmarkLabel: string): string {
-  const p = thin(points, 260);
+  const p = thin(points, 200);
   return renderChart(
     {
       type: 'line',
@@ -100,8 +100,8 @@ export function drawdownChart(points: { date: string; portfolio: number; benchma
         scales: { x: timeAxis, y: { max: 0, ticks: { callback: (v) => `${Number(v).toFixed(0)}%` }, grid: { color: '#e6ebf0' } } },
       },
     },
-    1040,
-    300,
+    800,
+    230,
   );
 }
 
@@ -121,8 +121,8 @@ export function allocationChart(groups: { name: string; weight: number }[], b: B
         scales: { x: { beginAtZero: true, ticks: { callback: (v) => `${Number(v).toFixed(0)}%` }, grid: { color: '#e6ebf0' } }, y: { grid: { display: false } } },
       },
     },
-    500,
-    Math.max(150, 40 + g.length * 30),
+    420,
+    Math.max(120, 34 + g.length * 25),
   );
 }
 
@@ -140,7 +140,26 @@ export function aumChart(points: { label: string; aum: string }[], b: Branding):
         scales: { x: { ...timeAxis, ticks: { maxTicksLimit: 12, maxRotation: 0 } }, y: { beginAtZero: true, ticks: { callback: (v) => `₹${Number(v).toLocaleString('en-IN')} Cr` }, grid: { color: '#e6ebf0' } } },
       },
     },
-    1040,
-    320,
+    800,
+    250,
   );
+}
+
+const logoCache = new Map<string, string>();
+/**
+ * The SVG logo rasterised once (PNG data URL, `scale`× its own size) with the registered Roboto: a PDF then embeds one
+ * image for every page's header instead of parsing and drawing the SVG on each page.
+ */
+export function logoPng(svg: string, scale = 4): string {
+  const hit = logoCache.get(svg);
+  if (hit) return hit;
+  setUp();
+  const img = new Image();
+  img.src = Buffer.from(svg);
+  const canvas = createCanvas(Math.round(img.width * scale), Math.round(img.height * scale));
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+  const url = `data:image/png;base64,${canvas.toBuffer('image/png').toString('base64')}`;
+  logoCache.set(svg, url);
+  return url;
 }

@@ -166,7 +166,6 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
     );
   }
 
-  content.push(heading('Risk statistics', 'h3'));
   const riskRows: [string, (p: PeriodFigure | undefined) => string][] = [
     ['Annualised volatility', (p) => formatPct(p?.annualVolatility)],
     ['Sharpe ratio', (p) => formatRatio(p?.sharpe)],
@@ -187,6 +186,7 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
         { header: 'Since inception', align: 'right', cell: (r) => r[1](si) },
       ],
       riskRows,
+      { title: 'Risk statistics' },
     ),
   );
 
@@ -223,7 +223,6 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
     });
     content.push({ columns: [alloc('Asset class', d.allocation.byAssetClass), alloc('Sector', d.allocation.bySector)], columnGap: 15 });
     content.push(
-      heading('Top holdings', 'h3'),
       dataTable(
         [
           { header: 'Security', cell: (h: ClientReportData['topHoldings'][number]) => h.name },
@@ -234,12 +233,12 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
           { header: 'Weight', width: 40, align: 'right', cell: (h) => formatPct(h.weight) },
         ],
         d.topHoldings,
+        { title: 'Top holdings' },
       ),
     );
   }
 
   content.push(
-    heading(`Capital flows, ${formatDate(d.from)} to ${formatDate(d.to)}`),
     dataTable(
       [
         { header: 'Date', width: 62, cell: (f: ClientReportData['flows'][number]) => formatDate(f.date) },
@@ -248,9 +247,8 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
         { header: 'Amount', width: 100, align: 'right', cell: (f) => formatInr(f.amount) },
       ],
       d.flows,
-      { empty: 'No contributions or withdrawals in this period.' },
+      { empty: 'No contributions or withdrawals in this period.', title: `Capital flows, ${formatDate(d.from)} to ${formatDate(d.to)}`, titleStyle: 'h2' },
     ),
-    heading(`Transactions, ${formatDate(d.from)} to ${formatDate(d.to)}`, 'h3'),
     dataTable(
       [
         { header: 'Date', width: 58, cell: (t: ClientReportData['transactions'][number]) => formatDate(t.date) },
@@ -262,14 +260,14 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
         { header: 'Amount', width: 82, align: 'right', cell: (t) => formatInr(t.amount) },
       ],
       d.transactions,
-      { empty: 'No transactions in this period.', fontSize: 7.5 },
+      { empty: 'No transactions in this period.', fontSize: 7.5, title: `Transactions, ${formatDate(d.from)} to ${formatDate(d.to)}` },
     ),
   );
   if (d.transactionCount > d.transactions.length) {
     content.push({ text: `The first ${formatIndian(d.transactions.length, 0)} of ${formatIndian(d.transactionCount, 0)} transactions are listed; the Excel export has them all.`, style: 'note' });
   }
 
-  const feeTable = (lines: FeeLine[], empty: string) =>
+  const feeTable = (lines: FeeLine[], empty: string, title: string) =>
     dataTable(
       [
         { header: 'Charge', cell: (f: FeeLine) => `${f.label} (${f.typeCode})` },
@@ -278,15 +276,12 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
         { header: 'Amount charged', width: 90, align: 'right', cell: (f) => formatInr(f.amount) },
       ],
       lines,
-      { empty },
+      { empty, title },
     );
   content.push(
-    heading('Fees and expenses'),
-    heading(`Charged ${formatDate(d.from)} to ${formatDate(d.to)}`, 'h3'),
-    feeTable(d.fees.period, 'No fees or expenses charged in this period.'),
-    heading(`Charged since inception to ${formatDate(d.asOf)}`, 'h3'),
-    feeTable(d.fees.sinceInception, 'No fees or expenses charged.'),
-    heading('High-water mark (performance fee)', 'h3'),
+    { text: 'Fees and expenses', style: 'h2', margin: [0, 14, 0, 0] },
+    feeTable(d.fees.period, 'No fees or expenses charged in this period.', `Charged ${formatDate(d.from)} to ${formatDate(d.to)}`),
+    feeTable(d.fees.sinceInception, 'No fees or expenses charged.', `Charged since inception to ${formatDate(d.asOf)}`),
     dataTable(
       [
         { header: 'Portfolio', width: 52, cell: (h: ClientReportData['hwm'][number]) => h.portfolioCode },
@@ -298,11 +293,10 @@ export function clientReportDoc(d: ClientReportData, branding: Branding, generat
         { header: 'Next charge', width: 58, cell: (h) => formatDate(h.nextPerformanceCharge) },
       ],
       d.hwm,
-      { empty: 'No portfolio of this client carries a performance fee.' },
+      { empty: 'No portfolio of this client carries a performance fee.', title: 'High-water mark (performance fee)' },
     ),
     { text: 'A performance fee is charged only on gains above the high-water mark (and hurdle, where agreed); the mark is adjusted proportionately for contributions and withdrawals.', style: 'note' },
-    heading('Methodology'),
-    { ul: branding.methodology.map((m) => ({ text: m, margin: [0, 0, 0, 3] })), fontSize: 7.8, color: c.text },
+    { stack: [heading('Methodology'), { ul: branding.methodology.map((m) => ({ text: m, margin: [0, 0, 0, 3] })), fontSize: 7.8, color: c.text }], unbreakable: true },
   );
 
   return reportFrame({ branding, title: 'Client Performance Report', subject: `${d.client.name} · as of ${formatDate(d.asOf)}`, generatedAt }, content);

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import pdfmake, { type Content, type TDocumentDefinitions } from 'pdfmake';
 import type { Branding } from './branding.js';
+import { logoPng } from './charts.js';
 import { formatTimestampIst } from './format.js';
 
 const require = createRequire(import.meta.url);
@@ -20,9 +21,36 @@ export const ROBOTO_FILES = {
   bolditalics: 'Roboto-MediumItalic.ttf',
 } as const;
 
+/**
+ * pdfkit shapes every word with fontkit (OpenType lookups) and caches the result per document only, so a pack of
+ * reports re-shapes the same words for every PDF — half of a report's render time. The word cache is shared across
+ * documents here (keyed by font and text; a run holds glyph ids and scaled advances, the same for every document
+ * using the same font file) and bounded so memory stays flat over a pack.
+ */
+const SHARED_LAYOUT_LIMIT = 50_000;
+function shareWordLayouts() {
+  const pdfkitRequire = createRequire(require.resolve('pdfmake'));
+  const PDFDocument = pdfkitRequire('pdfkit') as new (o?: object) => { font(src: string): { _font: object } };
+  const probe = new PDFDocument({ autoFirstPage: false }).font(path.join(ROBOTO_DIR, ROBOTO_FILES.normal));
+  const proto = Object.getPrototypeOf(probe._font) as { layoutCached?: (text: string) => unknown; layoutRun?: unknown };
+  if (typeof proto.layoutCached !== 'function' || typeof proto.layoutRun !== 'function') return; // pdfkit changed: keep its own cache
+  const shared = new Map<string, unknown>();
+  proto.layoutCached = function (this: { font: { postscriptName: string }; layoutRun(text: string): unknown }, text: string) {
+    const key = `${this.font.postscriptName}\u0000${text}`;
+    let run = shared.get(key);
+    if (run === undefined) {
+      run = this.layoutRun(text);
+      if (shared.size >= SHARED_LAYOUT_LIMIT) shared.clear();
+      shared.set(key, run);
+    }
+    return run;
+  };
+}
+
 let ready = false;
 function setUp() {
   if (ready) return;
+  shareWordLayouts();
   // Absolute paths (not pdfmake's virtual file system): the SVG logo's text asks PDFKit for the same font files.
   const file = (f: string) => path.join(ROBOTO_DIR, f);
   pdfmake.setFonts({ Roboto: { normal: file(ROBOTO_FILES.normal), bold: file(ROBOTO_FILES.bold), italics: file(ROBOTO_FILES.italics), bolditalics: file(ROBOTO_FILES.bolditalics) } });
@@ -32,7 +60,7 @@ function setUp() {
   pdfmake.addTableLayouts({
     report: {
       hLineWidth: (i: number, node: { table: { body: unknown[]; headerRows?: number } }) =>
-        i === 0 || i === node.table.body.length ? 0 : i === (node.table.headerRows ?? 0) ? 0.8 : 0.4,
+        i === 0 || i === node.table.body.length || i < (node.table.headerRows ?? 0) ? 0 : i === (node.table.headerRows ?? 0) ? 0.8 : 0.4,
       vLineWidth: () => 0,
       hLineColor: (i: number, node: { table: { headerRows?: number } }) => (i === (node.table.headerRows ?? 0) ? '#0b3d63' : '#d5dde5'),
       paddingLeft: () => 4,
@@ -68,6 +96,7 @@ export function reportFrame(o: FrameOptions, content: Content[]): TDocumentDefin
     pageSize: 'A4',
     pageOrientation: o.landscape ? 'landscape' : 'portrait',
     pageMargins: [40, 56, 40, 78],
+    images: { logo: logoPng(o.branding.logoSvg) },
     info: { title: `${o.title} — ${o.subject}`, author: o.branding.firmName, subject: o.title, creator: 'PMS Intelligence Hub' },
     header: (page: number, _count: number, size: { width: number }) =>
       page === 1
@@ -77,7 +106,7 @@ export function reportFrame(o: FrameOptions, content: Content[]): TDocumentDefin
             stack: [
               {
                 columns: [
-                  { svg: o.branding.logoSvg, width: 78 },
+                  { image: 'logo', width: 78 },
                   { text: [{ text: o.title, bold: true, color: c.primary }, { text: `   ${o.subject}`, color: c.muted }], fontSize: 8.5, alignment: 'right', margin: [0, 7, 0, 0] },
                 ],
               },
@@ -98,9 +127,6 @@ export function reportFrame(o: FrameOptions, content: Content[]): TDocumentDefin
         },
       ],
     }),
-    // A heading never ends a page: it moves to the next one with what follows it.
-    pageBreakBefore: (node: { headlineLevel?: number }, rest: { getFollowingNodesOnPage(): unknown[] }) =>
-      node.headlineLevel === 1 && rest.getFollowingNodesOnPage().length === 0,
     defaultStyle: { font: 'Roboto', fontSize: 8.5, color: c.text, lineHeight: 1.15 },
     styles: {
       h1: { fontSize: 20, bold: true, color: c.primary },
@@ -116,7 +142,7 @@ export function reportFrame(o: FrameOptions, content: Content[]): TDocumentDefin
   };
 }
 
-/** A section heading that keeps with what follows it. */
+/** A section heading (keep it with what follows: a table title, or an unbreakable stack with a chart). */
 export function heading(text: string, style: 'h2' | 'h3' = 'h2'): Content {
   return { text, style, headlineLevel: 1 };
 }
@@ -129,9 +155,26 @@ export interface Column<T> {
 }
 
 /** A table that breaks across pages with its header row repeated (headerRows: 1). */
-export function dataTable<T>(columns: Column<T>[], rows: T[], opts: { empty?: string; fontSize?: number } = {}): Content {
-  if (rows.length === 0) return { text: opts.empty ?? 'None in this period.', style: 'note', margin: [0, 2, 0, 6] };
+export function dataTable<T>(columns: Column<T>[], rows: T[], opts: { empty?: string; fontSize?: number; title?: string; titleStyle?: 'h2' | 'h3' } = {}): Content {
+  if (rows.length === 0) {
+    const empty = { text: opts.empty ?? 'None in this period.', style: 'note', margin: [0, 2, 0, 6] };
+    return opts.title ? { stack: [{ text: opts.title, style: opts.titleStyle ?? 'h3' }, empty], unbreakable: true } : empty;
+  }
   const header = columns.map((c) => ({ text: c.header, style: 'th', alignment: c.align ?? 'left' }));
+  if (opts.title) {
+    // The title is a header row: it never ends a page alone and repeats above the table's continuation.
+    const title = [{ text: opts.title, style: opts.titleStyle ?? 'h3', colSpan: columns.length, margin: [-4, 0, 0, 0], border: [false, false, false, false] }, ...columns.slice(1).map(() => '')];
+    const body = rows.map((r) => columns.map((c) => {
+      const v = c.cell(r);
+      return typeof v === 'string' ? { text: v, alignment: c.align ?? 'left' } : v;
+    }));
+    return {
+      table: { headerRows: 2, keepWithHeaderRows: 1, dontBreakRows: true, widths: columns.map((c) => c.width ?? '*'), body: [title, header, ...body] },
+      layout: 'report',
+      fontSize: opts.fontSize ?? 8,
+      margin: [0, 0, 0, 8],
+    };
+  }
   const body = rows.map((r) =>
     columns.map((c) => {
       const v = c.cell(r);
@@ -174,7 +217,7 @@ export function cover(branding: Branding, title: string, lines: { label: string;
   return [
     {
       columns: [
-        { svg: branding.logoSvg, width: 150 },
+        { image: 'logo', width: 150 },
         { stack: [{ text: branding.firmName, bold: true, color: c.primary, fontSize: 9 }, { text: `SEBI Reg. No. ${branding.sebiRegistration}`, style: 'small' }, { text: branding.address, style: 'small' }, { text: branding.contact, style: 'small' }], alignment: 'right' },
       ],
     },
