@@ -35,11 +35,14 @@ function shareWordLayouts() {
   const proto = Object.getPrototypeOf(probe._font) as { layoutCached?: (text: string) => unknown; layoutRun?: unknown };
   if (typeof proto.layoutCached !== 'function' || typeof proto.layoutRun !== 'function') return; // pdfkit changed: keep its own cache
   const shared = new Map<string, unknown>();
-  proto.layoutCached = function (this: { font: { postscriptName: string }; layoutRun(text: string): unknown }, text: string) {
+  type Run = { glyphs: { id: number; advanceWidth: number; codePoints: number[] }[]; positions: unknown[]; advanceWidth: number };
+  proto.layoutCached = function (this: { font: { postscriptName: string }; layoutRun(text: string): Run }, text: string) {
     const key = `${this.font.postscriptName}\u0000${text}`;
-    let run = shared.get(key);
+    let run = shared.get(key) as Run | undefined;
     if (run === undefined) {
-      run = this.layoutRun(text);
+      const r = this.layoutRun(text);
+      // Keep only what pdfkit reads from a glyph (id, advance, code points): a fontkit glyph holds its document's font.
+      run = { glyphs: r.glyphs.map((g) => ({ id: g.id, advanceWidth: g.advanceWidth, codePoints: g.codePoints })), positions: r.positions, advanceWidth: r.advanceWidth };
       if (shared.size >= SHARED_LAYOUT_LIMIT) shared.clear();
       shared.set(key, run);
     }
