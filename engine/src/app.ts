@@ -14,6 +14,19 @@ import { rateLimit } from './features/rate-limit/rate-limit.js';
 import { uiRoutes } from './features/ui/ui.routes.js';
 import { AppError } from './lib/errors.js';
 
+const jsonBodyLimit = bodyLimit({
+  maxSize: 1024 * 1024,
+  onError: () => {
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is over 1 MB.');
+  },
+});
+const calculatorBodyLimit = bodyLimit({
+  maxSize: 64 * 1024 * 1024,
+  onError: () => {
+    throw new AppError(400, 'TOO_MANY_POINTS', 'The request is over 64 MB: a calculator takes at most 1,000,000 points per series.');
+  },
+});
+
 /** Builds the HTTP app: middleware, one error model, routes. No I/O happens here. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -56,7 +69,10 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', async (c, next) => {
     // Uploads stream to disk with their own limit; every other body is small JSON.
     if (c.req.path === '/api/imports' && c.req.method === 'POST') return next();
-    return bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is over 1 MB.'); } })(c, next);
+    // The calculators take series of up to 1,000,000 points (well under 64 MB of JSON); a larger body is
+    // a series that is too long, answered as bad input without parsing it.
+    if (c.req.path.startsWith('/api/analytics/')) return calculatorBodyLimit(c, next);
+    return jsonBodyLimit(c, next);
   });
 
   app.route('/', healthRoutes);

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadEnv } from './env.js';
 import { ensureBootstrapKey, prepare } from './prepare.js';
-import { registerAnalytics } from './features/analytics/analytics-worker.js';
+import { analyticsWorker, registerAnalytics } from './features/analytics/analytics-worker.js';
 import { loadDemoBookIfEmpty } from './features/demo/load-demo-book.js';
 import { readDemoLogins } from './features/demo/demo-users.js';
 import { startImportInbox } from './jobs/import-inbox.js';
@@ -33,6 +33,8 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 20_000).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await inbox?.stop();
+  // Let a running analytics recompute finish (it is one transaction; if cut off it rolls back, which is also safe).
+  await Promise.race([analyticsWorker(deps).idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   await salesforceSync?.stop();
   await reportPack?.stop();
   await deps.db.close(); // a transaction still open is rolled back by the database

@@ -94,10 +94,17 @@ describe('POST /api/analytics/returns-stats', () => {
     expect(res.status).toBe(400);
   });
 
-  it('refuses more than 1,000,000 points before computing anything (400 or the app-wide 413 body limit)', async () => {
+  it('refuses more than 1,000,000 points with a 400 naming the limit', async () => {
     const res = await post('/api/analytics/returns-stats', `{"returns":[${'0,'.repeat(1_000_000)}0]}`);
-    expect([400, 413]).toContain(res.status);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/1,000,000/);
   });
+
+  it('answers 10 million points (a body over 64 MB) with a 400 before parsing it', async () => {
+    const res = await post('/api/analytics/returns-stats', `{"returns":[${'0.0000001,'.repeat(10_000_000)}0]}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'TOO_MANY_POINTS', message: expect.stringMatching(/at most 1,000,000 points/) });
+  }, 60_000);
 });
 
 describe('POST /api/analytics/twrr', () => {
