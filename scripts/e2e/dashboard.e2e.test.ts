@@ -125,22 +125,19 @@ describe('stand-alone dashboard in Chromium', () => {
     await expect.poll(() => total(page)).toBe(expected.total);
   }, 60_000);
 
-  it('offers PDF and Excel downloads (disabled with a tooltip while the engine has no export routes)', async () => {
+  it('downloads the PDF and the Excel file', async () => {
     const page = await signIn('admin@e2e.in');
-    const probe = await fetch(`${engine.base}/api/export/pdf`, { headers: { authorization: `Bearer ${engine.key}` } });
     const pdf = page.locator('c-pms-executive-summary c-pms-export-buttons button.export-pdf');
-    if (probe.status === 404 && ((await probe.json()) as { error: { message: string } }).error.message.startsWith('No route')) {
-      await expect.poll(() => pdf.getAttribute('title')).toBe('Exports are not available on this engine yet');
-      expect(await pdf.isDisabled()).toBe(true);
-      expect(await page.locator('c-pms-executive-summary c-pms-export-buttons button.export-xlsx').isDisabled()).toBe(true);
-    } else {
-      await expect.poll(() => pdf.isEnabled()).toBe(true);
-      const [download] = await Promise.all([page.waitForEvent('download'), pdf.click()]);
-      expect(download.suggestedFilename()).toMatch(/\.pdf$/);
-      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('c-pms-executive-summary c-pms-export-buttons button.export-xlsx')]);
-      expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
-    }
-  }, 60_000);
+    await expect.poll(() => pdf.isEnabled()).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), pdf.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdfBytes = fs.readFileSync((await download.path())!);
+    expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const [xlsx] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('c-pms-executive-summary c-pms-export-buttons button.export-xlsx')]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    const xlsxBytes = fs.readFileSync((await xlsx.path())!);
+    expect(xlsxBytes.subarray(0, 2).toString('latin1')).toBe('PK'); // an XLSX is a zip
+  }, 150_000);
 
   it("an RM cannot open another RM's client by URL", async () => {
     const other = await api<{ items: { id: number }[] }>('/api/clients?rm=RM005&pageSize=1');

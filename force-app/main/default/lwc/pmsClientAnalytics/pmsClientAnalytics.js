@@ -147,8 +147,11 @@ export default class PmsClientAnalytics extends NavigationMixin(LightningElement
     return this.chart(this.analytics && this.analytics.geography, 0, false);
   }
 
-  get exportQuery() {
-    return toQuery({ report: 'clients', ...this.filters, ...this.sort });
+  get pdfExportQuery() {
+    return toQuery({ report: 'executive' }); // the caller's book
+  }
+  get xlsxExportQuery() {
+    return toQuery({ view: 'clients', ...this.filters, ...this.sort });
   }
 
   handleFilterChange(event) {

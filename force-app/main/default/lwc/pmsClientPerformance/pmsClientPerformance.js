@@ -377,7 +377,10 @@ export default class PmsClientPerformance extends LightningElement {
     this.customTo = event.target.value;
   }
 
-  get exportQuery() {
-    return toQuery({ report: 'client', clientId: this._clientId, period: this.isCustom ? undefined : this.period, from: this.isCustom ? this.customFrom : undefined, to: this.isCustom ? this.customTo : undefined });
+  get pdfExportQuery() {
+    return toQuery({ report: 'client', clientId: this._clientId, from: this.isCustom ? this.customFrom : undefined, to: this.isCustom ? this.customTo : undefined });
+  }
+  get xlsxExportQuery() {
+    return toQuery({ view: 'transactions', clientId: this._clientId, from: this.isCustom ? this.customFrom : undefined, to: this.isCustom ? this.customTo : undefined });
   }
 }

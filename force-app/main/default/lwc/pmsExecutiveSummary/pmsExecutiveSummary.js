@@ -160,8 +160,11 @@ export default class PmsExecutiveSummary extends NavigationMixin(LightningElemen
   get returnCaption() {
     return this.summary ? returnLabel({ period: this.period, method: 'TWRR (SEBI: absolute < 1Y, annualised ≥ 1Y)', asOf: this.summary.asOf }) : '';
   }
-  get exportQuery() {
-    return toQuery({ report: 'executive', ...this.filters, period: this.period });
+  get pdfExportQuery() {
+    return toQuery({ report: 'executive' }); // the caller's book as of the latest valuation
+  }
+  get xlsxExportQuery() {
+    return toQuery({ view: 'clients', ...this.filters, period: this.period });
   }
   get crorePressed() {
     return String(this.unit === 'crore');

@@ -5,13 +5,16 @@ import exportFile from '@salesforce/apex/PmsEngineController.exportFile';
 const UNAVAILABLE = 'Exports are not available on this engine yet';
 
 /**
- * PDF and Excel buttons for GET /api/export/{pdf|xlsx}?<query>. The engine is asked once whether
- * the export routes exist; a missing route leaves the button disabled with a tooltip.
+ * PDF and Excel buttons for GET /api/export/pdf?<pdfQuery> and /api/export/xlsx?<xlsxQuery>: the two
+ * routes take different parameters (a report vs a table view with the list's filters). The engine is
+ * asked once whether the routes exist; a missing route, or no query for a format, disables its button.
  */
 export default class PmsExportButtons extends LightningElement {
   @api report = 'executive';
-  /** Query string of the export (report, filters, period …). */
-  @api query = '';
+  /** Query string of the PDF export (report=…, clientId, from, to). */
+  @api pdfQuery = '';
+  /** Query string of the Excel export (view=…, the list's filters and sort). */
+  @api xlsxQuery = '';
   availability;
   busy = null;
   error;
@@ -27,10 +30,10 @@ export default class PmsExportButtons extends LightningElement {
   }
 
   get pdfDisabled() {
-    return !this.availability || !this.availability.pdf || this.busy !== null;
+    return !this.pdfQuery || !this.availability || !this.availability.pdf || this.busy !== null;
   }
   get xlsxDisabled() {
-    return !this.availability || !this.availability.xlsx || this.busy !== null;
+    return !this.xlsxQuery || !this.availability || !this.availability.xlsx || this.busy !== null;
   }
   get pdfTitle() {
     return this.availability && !this.availability.pdf ? UNAVAILABLE : 'Download PDF';
@@ -50,7 +53,7 @@ export default class PmsExportButtons extends LightningElement {
     this.busy = format;
     this.error = undefined;
     try {
-      const file = await exportFile({ format, query: this.query });
+      const file = await exportFile({ format, query: format === 'pdf' ? this.pdfQuery : this.xlsxQuery });
       const a = document.createElement('a');
       a.href = `data:${file.contentType};base64,${file.base64Body}`;
       a.download = file.fileName;

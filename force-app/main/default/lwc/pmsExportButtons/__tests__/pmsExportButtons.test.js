@@ -9,7 +9,8 @@ jest.mock('@salesforce/apex/PmsEngineController.exportFile', () => ({ default: j
 const flush = () => new Promise((r) => setTimeout(r, 0));
 function mount() {
   const el = createElement('c-pms-export-buttons', { is: PmsExportButtons });
-  el.query = 'report=client&clientId=71';
+  el.pdfQuery = 'report=client&clientId=71';
+  el.xlsxQuery = 'view=transactions&clientId=71';
   document.body.appendChild(el);
   return el;
 }
@@ -39,7 +40,19 @@ describe('c-pms-export-buttons', () => {
     await flush();
     expect(exportFile).toHaveBeenCalledWith({ format: 'pdf', query: 'report=client&clientId=71' });
     expect(click).toHaveBeenCalled();
+    el.shadowRoot.querySelector('button.export-xlsx').click();
+    await flush();
+    expect(exportFile).toHaveBeenLastCalledWith({ format: 'xlsx', query: 'view=transactions&clientId=71' });
     click.mockRestore();
+  });
+
+  it('disables a format that has no query on this page', async () => {
+    getExportAvailability.mockResolvedValue({ pdf: true, xlsx: true });
+    const el = mount();
+    el.xlsxQuery = '';
+    await flush();
+    expect(el.shadowRoot.querySelector('button.export-pdf').disabled).toBe(false);
+    expect(el.shadowRoot.querySelector('button.export-xlsx').disabled).toBe(true);
   });
 
   it('shows the error panel when an export fails, and is accessible', async () => {
