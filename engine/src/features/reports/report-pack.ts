@@ -13,7 +13,6 @@ import { ALL_CLIENTS, visibleClients, type ClientScope } from '../../lib/scope.j
 import type { Branding } from '../../reports/branding.js';
 import { renderClientReport } from '../../reports/client-report.js';
 import { loadClientReportData, monthStart } from './client-report-data.js';
-import { ensureReportTables } from './reports-schema.js';
 import { fillTemplate, type ReportSettings } from './reports-settings.js';
 
 export interface PackContext {
@@ -61,7 +60,6 @@ const TRANSIENT = new Set(['REQUEST_LIMIT_EXCEEDED', 'SERVER_UNAVAILABLE', 'UNAB
 /** Creates the run and its per-client items; `done` settles when every client has been handled. */
 export async function startReportPack(ctx: PackContext, req: PackRequest): Promise<{ runId: number; done: Promise<RunSummary> }> {
   const sql = ctx.sql;
-  await ensureReportTables(sql);
   const [running] = await sql<{ id: number }[]>`select id from report_runs where status = 'running' and started_at > now() - interval '6 hours' limit 1`;
   if (running) throw new PackAlreadyRunningError(running.id);
   const clients = await sql<{ id: number }[]>`
@@ -174,7 +172,6 @@ async function handleClient(ctx: PackContext, req: PackRequest, runId: number, c
 
 /** Runs, newest first, with counts. */
 export async function listReportRuns(sql: Queryable, limit = 50) {
-  await ensureReportTables(sql);
   return sql`
     select id, trigger, report, period_end::text as "periodEnd", scope, requested_by as "requestedBy", status, total, attached, skipped, failed, error,
       started_at as "startedAt", finished_at as "finishedAt"
@@ -183,7 +180,6 @@ export async function listReportRuns(sql: Queryable, limit = 50) {
 
 /** One run with per-client status, limited to the clients the caller may see. */
 export async function getReportRun(sql: Queryable, id: number, scope: ClientScope) {
-  await ensureReportTables(sql);
   const [run] = await sql`
     select id, trigger, report, period_end::text as "periodEnd", scope, requested_by as "requestedBy", status, total, attached, skipped, failed, error,
       started_at as "startedAt", finished_at as "finishedAt"

@@ -1,6 +1,5 @@
 -- Report packs: runs, per-client items, and one row per report attached to Salesforce (the idempotency key).
--- The content of engine/migrations/00006_reports/index.sql (see reports-schema.ts for why it is also applied on use).
-create table if not exists report_runs (
+create table report_runs (
   id integer generated always as identity primary key,
   trigger text not null check (trigger in ('schedule', 'manual')),
   report text not null default 'client',
@@ -16,9 +15,9 @@ create table if not exists report_runs (
   started_at timestamptz not null default now(),
   finished_at timestamptz
 );
-create index if not exists report_runs_started_idx on report_runs (started_at desc);
+create index report_runs_started_idx on report_runs (started_at desc);
 
-create table if not exists report_run_items (
+create table report_run_items (
   run_id integer not null references report_runs (id),
   client_id integer not null references clients (id),
   status text not null default 'pending' check (status in ('pending', 'attached', 'skipped', 'failed')),
@@ -32,7 +31,7 @@ create table if not exists report_run_items (
   primary key (run_id, client_id)
 );
 
-create table if not exists report_attachments (
+create table report_attachments (
   client_id integer not null references clients (id),
   report text not null,
   period_end date not null,
