@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { toDayNumber } from '../analytics/shared/iso-date.js';
 
 export const ErrorBody = z
   .object({
@@ -20,3 +21,16 @@ export const security = [{ bearerAuth: [] }];
 
 export const Page = z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ param: { in: 'query', name: 'page' } });
 export const PageSize = z.coerce.number().int().min(1).max(500).default(50).openapi({ param: { in: 'query', name: 'pageSize' } });
+
+/** A calendar date `YYYY-MM-DD` that exists (no 31 February), as the analytics modules read dates. */
+export const IsoDate = z
+  .string()
+  .refine((s) => {
+    try {
+      toDayNumber(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a calendar date YYYY-MM-DD')
+  .openapi({ example: '2024-03-31' });

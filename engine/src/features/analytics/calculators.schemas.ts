@@ -1,20 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { toDayNumber } from '../../analytics/shared/iso-date.js';
+import { IsoDate } from '../../lib/openapi.js';
 
 /** Most points a calculator request may carry (a daily series of ~4,000 years). */
 export const MAX_POINTS = 1_000_000;
 
-const IsoDate = z
-  .string()
-  .refine((s) => {
-    try {
-      toDayNumber(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a calendar date YYYY-MM-DD')
-  .openapi({ example: '2024-03-31' });
 
 /** A money amount: a JSON number or a decimal string ("-1000000.50"); never NaN or Infinity. */
 const Amount = z

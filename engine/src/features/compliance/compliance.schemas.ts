@@ -1,18 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { toDayNumber } from '../../analytics/shared/iso-date.js';
+import { IsoDate } from '../../lib/openapi.js';
 import { CHARGE_FREQUENCIES, PERFORMANCE_FREQUENCIES, type FeePlan } from '../../analytics/fees/index.js';
-
-export const IsoDate = z
-  .string()
-  .refine((s) => {
-    try {
-      toDayNumber(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a calendar date YYYY-MM-DD')
-  .openapi({ example: '2024-03-31' });
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 /** Money in: a decimal string ("5000000.00"), never a float. */

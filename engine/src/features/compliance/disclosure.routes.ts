@@ -1,10 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.js';
-import { errorResponses, security } from '../../lib/openapi.js';
+import { IsoDate, errorResponses, security } from '../../lib/openapi.js';
 import { auditRequest } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { complianceDashboard } from './compliance-dashboard.js';
-import { IsoDate } from './compliance.schemas.js';
 import { disclosureCsv, disclosureTable, disclosureXlsx } from './disclosure.js';
 
 const Cell = z.object({ return: z.number().nullable(), benchmark: z.number().nullable(), annualized: z.boolean().nullable() });

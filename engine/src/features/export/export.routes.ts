@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.js';
 import { AppError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
-import { ErrorBody, errorResponses, security } from '../../lib/openapi.js';
+import { ErrorBody, IsoDate, errorResponses, security } from '../../lib/openapi.js';
 import { Readable } from 'node:stream';
 import { renderExecutive, renderRmBook, renderSebi } from '../../reports/book-reports.js';
 import { renderClientReport } from '../../reports/client-report.js';
@@ -15,7 +15,6 @@ import { brandingOf } from '../reports/branding-cache.js';
 import { loadExecutiveData, loadRmBookData, loadSebiData } from '../reports/book-report-data.js';
 import { loadClientReportData } from '../reports/client-report-data.js';
 
-import { IsoDate } from '../compliance/compliance.schemas.js';
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 
 export const REPORTS = ['client', 'executive', 'rm-book', 'sebi'] as const;

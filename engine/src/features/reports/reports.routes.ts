@@ -1,10 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.js';
 import { AppError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
-import { ErrorBody, errorResponses, security } from '../../lib/openapi.js';
+import { ErrorBody, IsoDate, errorResponses, security } from '../../lib/openapi.js';
 import { auditRequest } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
-import { IsoDate } from '../compliance/compliance.schemas.js';
 import { packContext } from './pack-context.js';
 import { PackAlreadyRunningError, getReportRun, listReportRuns, startReportPack } from './report-pack.js';
 import { lastMonthEnd } from './reports-settings.js';

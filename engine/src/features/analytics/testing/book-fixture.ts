@@ -1,16 +1,8 @@
 import type { Queryable } from '../../../db/client.js';
+import { mulberry32 } from '../../../../../scripts/demo-book/rng.js';
 
-/** Deterministic PRNG (mulberry32) so the demo-like book is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, shared with the demo book) so the demo-like book is the same on every run. */
+export const prng = mulberry32;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 export function addDays(date: string, n: number): string {
