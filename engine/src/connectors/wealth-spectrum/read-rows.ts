@@ -22,11 +22,6 @@ export function readRowBatches(file: FileInfo): AsyncIterable<RawRow[]> {
   return file.format === 'xlsx' ? batched(readXlsx(file.path), 1000) : readCsv(file);
 }
 
-/** Row by row (small files, tests). */
-export async function* readRows(file: FileInfo): AsyncIterable<RawRow> {
-  for await (const batch of readRowBatches(file)) yield* batch;
-}
-
 async function* batched<T>(items: AsyncIterable<T>, size: number): AsyncIterable<T[]> {
   let batch: T[] = [];
   for await (const item of items) {
