@@ -1,7 +1,9 @@
-import { MINIMUM_INVESTMENT, OPERATING_EXPENSE_CAP } from '../../analytics/fees/index.js';
+import { MINIMUM_INVESTMENT, OPERATING_EXPENSE_CAP, nextChargeDate, planViolations, type PlanViolation } from '../../analytics/fees/index.js';
+import { addDays } from '../../analytics/shared/iso-date.js';
 import type { Queryable } from '../../db/client.js';
 import { visibleClients, type ClientScope } from '../../lib/scope.js';
 import { disclosureTable, type DisclosureRow } from './disclosure.js';
+import { loadFeePlans } from './fee-plans.js';
 import { hwmReport, listFeePortfolioIds, loadFeeData } from './hwm.js';
 
 export interface ComplianceCheck {
@@ -14,19 +16,29 @@ export interface ComplianceCheck {
   detail: string;
 }
 
+/** Plan violations (planViolations) surfaced as checks. */
+const PLAN_CHECK = {
+  EXIT_LOAD_ABOVE_CAP: 'exit-load-above-cap',
+  OPERATING_EXPENSES_ABOVE_CAP: 'operating-expenses-above-cap',
+  PERFORMANCE_FEE_TOO_FREQUENT: 'fees-more-often-than-plan',
+} as const;
+
 /** Visible portfolios: the caller's scope applied to the client of every portfolio. */
 function fp(sql: Queryable, scope: ClientScope) {
-  return sql`fp as (select p.id, p.portfolio_code, p.client_id, p.status from portfolios p join clients c on c.id = p.client_id where ${visibleClients(sql, scope)})`;
+  return sql`fp as (select p.id, p.portfolio_code, p.client_id, p.status, p.inception_date, p.closed_date from portfolios p join clients c on c.id = p.client_id where ${visibleClients(sql, scope)})`;
 }
 
 /**
  * SEBI checks (circular SEBI/HO/IMD/DF1/CIR/P/2020/26; IMD/DF/13/2010; PM Regulations 2020):
  * - operating expenses (fee-classified other than MGF, PRF and STT) above 0.50% p.a. of average daily AUM in a financial year
  *   (the average weights each valuation by the days until the next, within the year; the cap is pro-rated to the days covered);
- * - management fees charged on more than one date in a financial-year quarter, performance fees on more than one date in a
- *   financial year (plan: quarterly / annual);
- * - a withdrawal after which the portfolio is worth less than ₹50 lakh but more than nothing.
- * Exit loads: Wealth Spectrum reports no exit-load transaction, so only plans are checked (fee plans default to nil loads).
+ * - management (MGF) or performance (PRF) fees charged on more than one date within one charge period of the portfolio's
+ *   resolved fee plan (fee-plans.ts); charges on the day of a withdrawal or of the closure are not counted (a withdrawal
+ *   crystallises fees pro rata);
+ * - a withdrawal after which the portfolio is worth less than ₹50 lakh but more than nothing;
+ * - fee plans above SEBI's limits: exit load above 3% / 2% / 1%, operating expenses above 0.50% p.a., a performance fee
+ *   charged more often than quarterly (`at` = 'fee plan'; possible for imported or configured plans; the API refuses them).
+ * Exit loads: Wealth Spectrum reports no exit-load transaction, so only plans are checked.
  */
 export async function complianceChecks(sql: Queryable, p: { scope: ClientScope }): Promise<ComplianceCheck[]> {
   const opex = await sql<{ id: number; code: string; clientId: number; fy: number; expenses: string; avgAum: string; days: number }[]>`
@@ -46,15 +58,27 @@ export async function complianceChecks(sql: Queryable, p: { scope: ClientScope }
     from ex join aum using (portfolio_id, fy) join fp on fp.id = ex.portfolio_id
     where aum.avg_aum > 0 and ex.amount > ${OPERATING_EXPENSE_CAP}::numeric * aum.avg_aum * aum.days / 365
     order by fp.id, ex.fy`;
-  const frequent = await sql<{ id: number; code: string; clientId: number; type: string; period: string; dates: number }[]>`
+  const plans = await loadFeePlans(sql, { scope: p.scope });
+  const charges = await sql<{ id: number; inception: string; type: 'MGF' | 'PRF'; date: string }[]>`
     with ${fp(sql, p.scope)}
-    select fp.id, fp.portfolio_code as code, fp.client_id as "clientId", t.type_code as type,
-      case when t.type_code = 'MGF' then (date_trunc('quarter', t.trade_date) + interval '3 months' - interval '1 day')::date::text
-           else 'FY' || extract(year from t.trade_date - interval '3 months')::int::text end as period,
-      count(distinct t.trade_date)::int as dates
+    select fp.id, fp.inception_date::text as inception, t.type_code as type, t.trade_date::text as date
     from transactions t join fp on fp.id = t.portfolio_id
-    where t.classification = 'fee' and t.type_code in ('MGF', 'PRF')
-    group by 1, 2, 3, 4, 5 having count(distinct t.trade_date) > 1 order by 1, 5`;
+    where t.classification = 'fee' and t.type_code in ('MGF', 'PRF') and t.trade_date is distinct from fp.closed_date
+      and not exists (select 1 from external_flows f where f.portfolio_id = t.portfolio_id and f.flow_date = t.trade_date and f.amount < 0)
+    group by 1, 2, 3, 4 order by 1, 3, 4`;
+  const periods = new Map<string, { id: number; type: 'MGF' | 'PRF'; frequency: string; periodEnd: string; dates: number }>();
+  for (const c of charges) {
+    const plan = plans.get(c.id)?.plan;
+    if (!plan) continue;
+    const frequency = c.type === 'MGF' ? plan.managementFeeFrequency : plan.performanceFeeFrequency;
+    // the plan period holding the charge: the first period end on or after its date (as hwm.ts reconciles)
+    const periodEnd = nextChargeDate(frequency, plan.periodAnchor, addDays(c.inception, -1), addDays(c.date, -1));
+    const key = `${c.id}|${c.type}|${periodEnd}`;
+    const row = periods.get(key) ?? { id: c.id, type: c.type, frequency, periodEnd, dates: 0 };
+    row.dates++;
+    periods.set(key, row);
+  }
+  const frequent = [...periods.values()].filter((r) => r.dates > 1);
   const below = await sql<{ id: number; code: string; clientId: number; date: string; value: string }[]>`
     with ${fp(sql, p.scope)}
     select fp.id, fp.portfolio_code as code, fp.client_id as "clientId", f.flow_date::text as date, v.market_value::text as value
@@ -73,14 +97,17 @@ export async function complianceChecks(sql: Queryable, p: { scope: ClientScope }
       at: fy(r.fy),
       detail: `Operating expenses ₹${r.expenses} over ${r.days} days on average daily AUM ₹${r.avgAum}: above 0.50% p.a.`,
     })),
-    ...frequent.map((r) => ({
-      check: 'fees-more-often-than-plan' as const,
-      portfolioId: r.id,
-      portfolioCode: r.code,
-      clientId: r.clientId,
-      at: r.period.startsWith('FY') ? fy(Number(r.period.slice(2))) : r.period,
-      detail: `${r.type} charged on ${r.dates} dates in one ${r.type === 'MGF' ? 'quarter (plan: quarterly)' : 'financial year (plan: annual)'}`,
-    })),
+    ...frequent.map((r) => {
+      const plan = plans.get(r.id)!;
+      return {
+        check: 'fees-more-often-than-plan' as const,
+        portfolioId: r.id,
+        portfolioCode: plan.portfolioCode,
+        clientId: plan.clientId,
+        at: r.periodEnd,
+        detail: `${r.type} charged on ${r.dates} dates in the ${r.frequency} period ending ${r.periodEnd} (plan: ${r.frequency}, from ${plan.sources[r.type === 'MGF' ? 'managementFeeFrequency' : 'performanceFeeFrequency']})`,
+      };
+    }),
     ...below.map((r) => ({
       check: 'below-minimum-after-withdrawal' as const,
       portfolioId: r.id,
@@ -89,6 +116,18 @@ export async function complianceChecks(sql: Queryable, p: { scope: ClientScope }
       at: r.date,
       detail: `Worth ₹${r.value} after the withdrawal: below the ₹50 lakh minimum`,
     })),
+    ...[...plans.values()].flatMap((plan) =>
+      planViolations(plan.plan)
+        .filter((v): v is PlanViolation & { code: keyof typeof PLAN_CHECK } => v.code in PLAN_CHECK)
+        .map((v) => ({
+          check: PLAN_CHECK[v.code],
+          portfolioId: plan.portfolioId,
+          portfolioCode: plan.portfolioCode,
+          clientId: plan.clientId,
+          at: 'fee plan',
+          detail: `${v.message} (fee plan, from ${plan.sources[v.field.replace(/\[\d\]$/, '') as keyof typeof plan.sources]})`,
+        })),
+    ),
   ];
 }
 

@@ -7,6 +7,7 @@ import { ErrorBody, errorResponses, security } from '../../lib/openapi.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { IllustrationRequest, IllustrationResponse, WithdrawalImpactRequest, WithdrawalImpactResponse, toFeePlan } from './compliance.schemas.js';
 import { disclosureRoutes } from './disclosure.routes.js';
+import { feePlanRoutes } from './fee-plans.routes.js';
 import { hwmRoutes } from './hwm.routes.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
@@ -79,4 +80,5 @@ export const complianceRoutes = new OpenAPIHono<AppEnv>()
     return c.json(impact, 200);
   })
   .route('/', hwmRoutes)
-  .route('/', disclosureRoutes);
+  .route('/', disclosureRoutes)
+  .route('/', feePlanRoutes);

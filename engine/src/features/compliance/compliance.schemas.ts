@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { IsoDate } from '../../lib/openapi.js';
-import { CHARGE_FREQUENCIES, PERFORMANCE_FREQUENCIES, type FeePlan } from '../../analytics/fees/index.js';
+import { CHARGE_FREQUENCIES, FeeDec, PERFORMANCE_FREQUENCIES, type FeePlan } from '../../analytics/fees/index.js';
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 /** Money in: a decimal string ("5000000.00"), never a float. */
@@ -154,3 +154,75 @@ export const WithdrawalImpactResponse = WithdrawalSchema.extend({
   minimumInvestment: M,
   remainingBelowMinimum: z.boolean().openapi({ description: 'A partial redemption leaving less than ₹50 lakh (PM Regulations 2020)' }),
 }).openapi('WithdrawalImpact');
+
+/** A stored rate: a decimal-string fraction (0.02 = 2%) between 0 and 1; SEBI caps are checked separately (422). */
+const StoredRate = z
+  .string()
+  .regex(DECIMAL, 'must be a decimal string such as "0.02"')
+  .refine((v) => Number(v) >= 0 && Number(v) <= 1, 'must be a fraction between 0 and 1')
+  .refine((v) => (v.split('.')[1] ?? '').length <= 6, 'at most 6 decimal places')
+  .openapi({ example: '0.02' });
+
+/** PUT /api/compliance/fee-plans/{portfolioId}: every field of the plan, rates as decimal strings. */
+export const FeePlanPutBody = z
+  .object({
+    managementFeeRate: StoredRate.openapi({ description: 'Fraction p.a. of daily AUM (actual/365)' }),
+    managementFeeFrequency: z.enum(CHARGE_FREQUENCIES),
+    performanceFeeRate: StoredRate.openapi({ description: 'Share of gains above the hurdle-adjusted high-water mark; "0" = none' }),
+    performanceFeeFrequency: z.enum(CHARGE_FREQUENCIES).openapi({ description: 'SEBI: not more often than quarterly (monthly is refused with 422)' }),
+    hurdle: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }).strict(),
+      z.object({ kind: z.literal('fixed'), rate: StoredRate }).strict(),
+      z.object({ kind: z.literal('benchmark') }).strict(),
+    ]),
+    exitLoad: z.tuple([StoredRate, StoredRate, StoredRate]).openapi({ description: 'Years 1, 2, 3 of each contribution; SEBI caps 3% / 2% / 1% (above: 422)' }),
+    operatingExpenseRate: StoredRate.openapi({ description: 'Fraction p.a. of average daily AUM; SEBI cap 0.50% (above: 422)' }),
+    gstRate: StoredRate.default('0.18'),
+    periodAnchor: z.enum(['financial-year', 'inception']).default('financial-year'),
+  })
+  .strict()
+  .openapi('FeePlanPut');
+
+export function putBodyToPlan(b: z.infer<typeof FeePlanPutBody>): FeePlan {
+  const n = (v: string) => new FeeDec(v).toFixed();
+  return {
+    managementFeeRate: n(b.managementFeeRate),
+    managementFeeFrequency: b.managementFeeFrequency,
+    performanceFeeRate: n(b.performanceFeeRate),
+    // 'monthly' passes the schema so planViolations can answer 422 PERFORMANCE_FEE_TOO_FREQUENT
+    performanceFeeFrequency: b.performanceFeeFrequency as FeePlan['performanceFeeFrequency'],
+    hurdle: b.hurdle.kind === 'fixed' ? { kind: 'fixed', rate: n(b.hurdle.rate) } : b.hurdle,
+    exitLoad: [n(b.exitLoad[0]), n(b.exitLoad[1]), n(b.exitLoad[2])],
+    operatingExpenseRate: n(b.operatingExpenseRate),
+    gstRate: n(b.gstRate),
+    periodAnchor: b.periodAnchor,
+  };
+}
+
+const SourceEnum = z
+  .enum(['api', 'import', 'config', 'config-portfolio', 'config-strategy', 'portfolio', 'default'])
+  .openapi({ description: 'api / import: the stored plan; config-portfolio / config-strategy: config/fee-plans.json; portfolio: the Wealth Spectrum portfolio master; default: built-in' });
+const Rates = z.string().openapi({ description: 'Fraction, decimal string' });
+
+export const ResolvedFeePlanSchema = z
+  .object({
+    portfolioId: z.number().int(),
+    portfolioCode: z.string(),
+    clientId: z.number().int(),
+    strategy: z.string(),
+    plan: z.object({
+      managementFeeRate: Rates,
+      managementFeeFrequency: z.enum(CHARGE_FREQUENCIES),
+      performanceFeeRate: Rates,
+      performanceFeeFrequency: z.enum(CHARGE_FREQUENCIES),
+      hurdle: z.object({ kind: z.enum(['none', 'fixed', 'benchmark']), rate: Rates.optional() }),
+      exitLoad: z.array(Rates),
+      operatingExpenseRate: Rates,
+      gstRate: Rates,
+      periodAnchor: z.enum(['financial-year', 'inception']),
+    }),
+    sources: z.record(z.string(), SourceEnum).openapi({ description: 'Per plan field, where its value came from' }),
+    stored: z.object({ source: z.enum(['config', 'api', 'import']), updatedAt: z.string(), updatedBy: z.string() }).nullable(),
+    violations: z.array(z.object({ code: z.string(), field: z.string(), message: z.string() })).openapi({ description: "Where the plan breaks SEBI's limits (planViolations)" }),
+  })
+  .openapi('ResolvedFeePlan');

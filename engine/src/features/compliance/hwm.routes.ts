@@ -32,6 +32,7 @@ const HwmReportSchema = z
     strategy: z.string(),
     status: z.string(),
     plan: PlanOut,
+    planSources: z.record(z.string(), z.string()).openapi({ description: 'Per plan field: api | import | config-portfolio | config-strategy | portfolio | default (GET /api/compliance/fee-plans/{portfolioId})' }),
     asOf: z.string().nullable(),
     value: M.nullable(),
     highWaterMark: M.nullable().openapi({ description: 'null without a performance fee' }),

@@ -1,7 +1,8 @@
-import { FeeDec, feePlan, nextChargeDate, simulateFees, type FeePlan, type FeeSimulationResult, type PathStep } from '../../analytics/fees/index.js';
+import { FeeDec, nextChargeDate, simulateFees, type FeePlan, type FeeSimulationResult, type PathStep } from '../../analytics/fees/index.js';
 import { addDays, toDayNumber } from '../../analytics/shared/iso-date.js';
 import type { Queryable } from '../../db/client.js';
 import { visibleClients, type ClientScope } from '../../lib/scope.js';
+import { loadFeePlans, type PlanField, type PlanSource, type ResolvedFeePlan } from './fee-plans.js';
 
 export interface FeePortfolio {
   id: number;
@@ -22,6 +23,13 @@ export interface FeeData {
   flows: { date: string; amount: string }[];
   /** MGF / PRF transactions: amount charged including GST, and the GST in it. */
   fees: { date: string; type: 'MGF' | 'PRF'; amount: string; gst: string }[];
+  /** The resolved fee plan (stored → config → portfolio master → defaults; see fee-plans.ts). */
+  plan: ResolvedFeePlan;
+  /**
+   * For a benchmark-linked hurdle: the strategy's benchmark as cumulative log growth by date (benchmark_series); empty
+   * otherwise or before the analytics have run (then the hurdle does not grow: the threshold is the mark).
+   */
+  benchmark: { date: string; logGrowth: number }[];
 }
 
 /** The visible portfolios among `ids` (or matching the filter) with everything the fee engine needs. */
@@ -36,7 +44,9 @@ export async function loadFeeData(sql: Queryable, p: { scope: ClientScope; portf
     order by p.id`;
   const ids = portfolios.map((x) => x.id);
   if (ids.length === 0) return [];
-  const [valuations, flows, fees] = await Promise.all([
+  const plans = await loadFeePlans(sql, { scope: p.scope, portfolioIds: ids });
+  const benchIds = ids.filter((id) => plans.get(id)?.plan.hurdle.kind === 'benchmark');
+  const [valuations, flows, fees, bench] = await Promise.all([
     sql<{ pid: number; date: string; value: string }[]>`
       select portfolio_id as pid, valuation_date::text as date, market_value::text as value from valuations
       where portfolio_id = any(${ids}::int[]) order by portfolio_id, valuation_date`,
@@ -47,6 +57,12 @@ export async function loadFeeData(sql: Queryable, p: { scope: ClientScope; portf
       select portfolio_id as pid, trade_date::text as date, type_code as type, abs(net_amount)::text as amount, coalesce(abs(service_tax), 0)::text as gst
       from transactions where portfolio_id = any(${ids}::int[]) and classification = 'fee' and type_code in ('MGF', 'PRF')
       order by portfolio_id, trade_date, id`,
+    benchIds.length
+      ? sql<{ pid: number; date: string; logGrowth: number }[]>`
+          select p.id as pid, b.value_date::text as date, b.log_growth as "logGrowth"
+          from portfolios p join strategies s on s.id = p.strategy_id join benchmark_series b on b.benchmark_id = s.benchmark_id
+          where p.id = any(${benchIds}::int[]) order by p.id, b.value_date`
+      : Promise.resolve([]),
   ]);
   const by = <T extends { pid: number }>(rows: T[]) => {
     const m = new Map<number, Omit<T, 'pid'>[]>();
@@ -56,17 +72,41 @@ export async function loadFeeData(sql: Queryable, p: { scope: ClientScope; portf
   const v = by(valuations);
   const f = by(flows);
   const fe = by(fees);
-  return portfolios.map((portfolio) => ({ portfolio, valuations: v.get(portfolio.id) ?? [], flows: f.get(portfolio.id) ?? [], fees: fe.get(portfolio.id) ?? [] }));
+  const b = by(bench as { pid: number; date: string; logGrowth: number }[]);
+  return portfolios.map((portfolio) => ({
+    portfolio,
+    valuations: v.get(portfolio.id) ?? [],
+    flows: f.get(portfolio.id) ?? [],
+    fees: fe.get(portfolio.id) ?? [],
+    plan: plans.get(portfolio.id)!,
+    benchmark: b.get(portfolio.id) ?? [],
+  }));
 }
 
-/** A portfolio's plan: its rates from Wealth Spectrum; quarterly management fee, annual performance fee (FY), GST 18%. */
-export function planOf(p: FeePortfolio): FeePlan {
-  const perf = p.performanceFeeRate ?? '0';
-  return feePlan({
-    managementFeeRate: p.managementFeeRate ?? '0',
-    performanceFeeRate: perf,
-    hurdle: p.hurdleRate !== null && new FeeDec(p.hurdleRate).gt(0) ? { kind: 'fixed', rate: p.hurdleRate } : { kind: 'none' },
-  });
+/** A portfolio's fee plan as resolved by loadFeePlans (stored plan, config/fee-plans.json, master rates, defaults). */
+export function planOf(d: Pick<FeeData, 'plan'>): FeePlan {
+  return d.plan.plan;
+}
+
+/**
+ * The benchmark's return over (from, to] from its cumulative log growth, each date taking the last level on or before
+ * it (a date before the series starts takes its first level: no growth).
+ */
+function benchmarkReturns(series: FeeData['benchmark']): (from: string, to: string) => number {
+  const level = (date: string): number => {
+    let lo = 0;
+    let hi = series.length - 1;
+    let found = series[0]?.logGrowth ?? 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (series[mid]!.date <= date) {
+        found = series[mid]!.logGrowth;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+  return (from, to) => Math.expm1(level(to) - level(from));
 }
 
 export interface ReconciliationRow {
@@ -87,6 +127,8 @@ export interface HwmReport {
   strategy: string;
   status: string;
   plan: FeePlan;
+  /** Per plan field: api | import | config-portfolio | config-strategy | portfolio (Wealth Spectrum master) | default. */
+  planSources: Record<PlanField, PlanSource>;
   asOf: string | null;
   value: string | null;
   highWaterMark: string | null;
@@ -111,7 +153,7 @@ export const RECONCILIATION_TOLERANCE = '1.00';
  */
 export function hwmReport(d: FeeData): HwmReport {
   const p = d.portfolio;
-  const plan = planOf(p);
+  const plan = planOf(d);
   const base = {
     portfolioId: p.id,
     portfolioCode: p.portfolioCode,
@@ -120,6 +162,7 @@ export function hwmReport(d: FeeData): HwmReport {
     strategy: p.strategy,
     status: p.status,
     plan,
+    planSources: d.plan.sources,
   };
   if (d.valuations.length === 0) {
     return {
@@ -152,10 +195,14 @@ export function hwmReport(d: FeeData): HwmReport {
   const start = hasInceptionFlow ? addDays(first, -1) : first;
   const capital = hasInceptionFlow ? '0' : d.valuations[0]!.value;
   const path: PathStep[] = [];
+  const bench = plan.hurdle.kind === 'benchmark' ? benchmarkReturns(d.benchmark) : null;
+  let prev = start;
   for (const v of d.valuations) {
     if (!hasInceptionFlow && v.date === first) continue;
     const fee = feeOn.get(v.date);
-    path.push({ date: v.date, value: fee ? fee.plus(v.value).toFixed() : v.value });
+    const value = fee ? fee.plus(v.value).toFixed() : v.value;
+    path.push(bench ? { date: v.date, value, benchmarkReturn: bench(prev, v.date) } : { date: v.date, value });
+    prev = v.date;
   }
   const flows = d.flows
     .filter((f) => toDayNumber(f.date) <= lastDay && (hasInceptionFlow || f.date > first))
@@ -211,16 +258,19 @@ export function hwmReport(d: FeeData): HwmReport {
   };
 }
 
-/** Visible portfolio ids for a list page, optionally only those with a performance fee. */
+/** Visible portfolio ids for a list page, optionally only those whose resolved plan has a performance fee (same order as fee-plans.ts). */
 export async function listFeePortfolioIds(
   sql: Queryable,
   p: { scope: ClientScope; strategy?: string; withPerformanceFee: boolean; page: number; pageSize: number },
 ): Promise<{ ids: number[]; total: number }> {
   const where = sql`${visibleClients(sql, p.scope)}
     ${p.strategy ? sql`and s.code = ${p.strategy}` : sql``}
-    ${p.withPerformanceFee ? sql`and p.performance_fee_rate > 0` : sql``}`;
+    ${p.withPerformanceFee ? sql`and coalesce(f.performance_fee_rate, (cp.plan->>'performanceFeeRate')::numeric, (cs.plan->>'performanceFeeRate')::numeric, p.performance_fee_rate, 0) > 0` : sql``}`;
   const rows = await sql<{ id: number; total: number }[]>`
     select p.id, count(*) over ()::int as total from portfolios p join clients c on c.id = p.client_id join strategies s on s.id = p.strategy_id
+      left join fee_plans f on f.portfolio_id = p.id
+      left join fee_plan_config cp on cp.level = 'portfolio' and cp.code = p.portfolio_code
+      left join fee_plan_config cs on cs.level = 'strategy' and cs.code = s.code
     where ${where} order by p.id limit ${p.pageSize} offset ${(p.page - 1) * p.pageSize}`;
   return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
 }

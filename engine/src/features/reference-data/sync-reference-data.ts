@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Sql } from '../../db/client.js';
+import { syncFeePlanConfig } from '../compliance/fee-plans.js';
 
 const SebiCategory = z.enum(['Equity', 'Debt', 'Hybrid', 'Multi Asset']);
 const Weight = z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'a weight is a decimal string between 0 and 1');
@@ -37,7 +38,7 @@ function readJson<T>(file: string, schema: z.ZodType<T>): T {
 }
 
 /**
- * Upserts indices, benchmarks (with blend weights) and strategies from config/ so files can
+ * Upserts indices, benchmarks (with blend weights), strategies and fee plan defaults from config/ so files can
  * reference them by code. Weights of a blend must add up to 1.
  */
 export async function syncReferenceData(sql: Sql, configDir: string): Promise<void> {
@@ -74,4 +75,6 @@ export async function syncReferenceData(sql: Sql, configDir: string): Promise<vo
           benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date`;
     }
   });
+  // config/fee-plans.json: fee plan defaults per strategy and per portfolio (features/compliance/fee-plans.ts)
+  await syncFeePlanConfig(sql, configDir, new Set(st.strategies.map((s) => s.code)));
 }
