@@ -1,8 +1,10 @@
-import type { Queryable, Sql } from '../../db/client.js';
-import { blendedIndexReturns, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
+import type { Queryable, Sql, TransactionSql } from '../../db/client.js';
+import { blendedIndexReturns, DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
+import { toDayNumber } from '../../analytics/shared/iso-date.js';
 import { decString, sumMoney } from '../../analytics/shared/money.js';
 import { rebuildAllSeries } from './full-rebuild.js';
-import { computePeriodMetrics, type PeriodRow } from './period-metrics.js';
+import { writeRows, type Columns, type Row } from './bulk-write.js';
+import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
 
 /** What every stored figure was computed with (stored with the entity and each metric row). */
 export const METHOD =
@@ -94,12 +96,20 @@ async function anchorAndClear(tx: Queryable): Promise<void> {
             where s.entity_type = w2.entity_type and s.entity_id = w2.entity_id and s.value_date < w2.from_date
             order by s.value_date desc limit 1) x) a
     where aw.entity_type = a.et and aw.entity_id = a.eid`);
-  await tx.unsafe(`
-    delete from analytics_series x
-    using (select aw.entity_type, aw.entity_id, k.value_date from aw cross join lateral (
-             select s.value_date from analytics_series s
-             where s.entity_type = aw.entity_type and s.entity_id = aw.entity_id and s.value_date > aw.a_date) k) d
-    where x.entity_type = d.entity_type and x.entity_id = d.entity_id and x.value_date = d.value_date`);
+  // Usually nothing follows the anchor (new days are appended): find the entities that have rows to replace with one
+  // index probe each (LIMIT keeps the planner from hashing the whole series), and delete only theirs.
+  await tx.unsafe(`drop table if exists aw_tail`);
+  const tail = await tx.unsafe(`
+    create temp table aw_tail on commit drop as
+    select aw.entity_type, aw.entity_id, aw.a_date from aw cross join lateral (
+      select 1 from analytics_series s
+      where s.entity_type = aw.entity_type and s.entity_id = aw.entity_id and s.value_date > aw.a_date limit 1) k`);
+  if (tail.count > 0) {
+    await tx.unsafe(`analyze aw_tail`);
+    await tx.unsafe(`
+      delete from analytics_series x using aw_tail t
+      where x.entity_type = t.entity_type and x.entity_id = t.entity_id and x.value_date > t.a_date`);
+  }
 }
 
 export async function createWorkTable(tx: Queryable): Promise<void> {
@@ -114,7 +124,10 @@ export async function createWorkTable(tx: Queryable): Promise<void> {
 
 const FAR_PAST = '0001-01-01';
 
-/** Portfolio rows to (re)compute: valuations after each anchor, flows attached to the first valuation on or after their date. */
+/**
+ * Portfolio rows to (re)compute: valuations after each anchor, flows attached to the first valuation on or after their date.
+ * `offset 0` keeps each lateral an index range scan per entity: flattened, the planner merge-joined the whole table.
+ */
 export const PORTFOLIO_SRC = `
           with fl as (
             select ef.portfolio_id,
@@ -127,7 +140,7 @@ export const PORTFOLIO_SRC = `
                  coalesce(fl.amount, 0) as flow,
                  coalesce(lag(v.market_value) over w, aw.a_value) as prev
           from aw cross join lateral (
-            select * from valuations v where v.portfolio_id = aw.entity_id and v.valuation_date > aw.a_date) v
+            select * from valuations v where v.portfolio_id = aw.entity_id and v.valuation_date > aw.a_date offset 0) v
           left join fl on fl.portfolio_id = v.portfolio_id and fl.att = v.valuation_date
           window w as (partition by v.portfolio_id order by v.valuation_date)`;
 
@@ -159,6 +172,8 @@ export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'post
     const result = await sql.begin(async (tx) => {
       // Sorts for the window functions over a whole book: keep them in memory (this transaction only).
       await tx.unsafe(`set local work_mem = '256MB'`);
+      // Dozens of short statements per run: compiling each with JIT costs more than it saves.
+      if (!full) await tx.unsafe(`set local jit = off`);
       const res: ComputeResult = { mode: full ? 'full' : 'incremental', portfolios: 0, groups: 0, seriesRows: 0, metricRows: 0, benchmarks: 0, phasesMs };
       // 1. Benchmarks.
       const [{ n: existing } = { n: 0 }] = await tx<{ n: number }[]>`select count(*)::int as n from benchmark_series`;
@@ -197,7 +212,7 @@ export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'post
         res.portfolios = (await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities where entity_type = 'portfolio'`)[0]!.n;
         res.groups = rebuilt.entities - res.portfolios;
         lap('series');
-        res.metricRows = await computeMetrics(tx);
+        res.metricRows = await computeMetrics(tx, opts.kind ?? 'embedded');
         lap('metrics');
         return res;
       } else {
@@ -281,7 +296,7 @@ export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'post
             from (select aw.entity_type, aw.entity_id, x.value_date, sum(x.value_delta) as delta, sum(x.net_flow) as flow
                   from aw join analytics_group_members gm on gm.entity_type = aw.entity_type and gm.entity_id = aw.entity_id
                   cross join lateral (select * from analytics_series x
-                    where x.entity_type = gm.member_type and x.entity_id = gm.member_id and x.value_date > aw.a_date) x
+                    where x.entity_type = gm.member_type and x.entity_id = gm.member_id and x.value_date > aw.a_date offset 0) x
                   group by 1, 2, 3) m
             join aw on aw.entity_type = m.entity_type and aw.entity_id = m.entity_id
             window w as (partition by m.entity_type, m.entity_id order by m.value_date)`),
@@ -298,7 +313,7 @@ export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'post
       }
 
       // 4. Metric snapshots of everything touched.
-      res.metricRows = await computeMetrics(tx);
+      res.metricRows = await computeMetrics(tx, opts.kind ?? 'embedded');
       lap('metrics');
       return res;
     });
@@ -405,8 +420,24 @@ interface EntityRow {
   as_of: string | null;
 }
 
-/** Metric snapshots for the standard periods of every entity in dirty_entities. */
-async function computeMetrics(tx: Queryable): Promise<number> {
+const POINT_COLS = ['log_growth', 'n', 's_r', 's_r2', 's_dn2', 'pn', 's_pr', 's_pr2', 's_b', 's_b2', 's_rb', 'max_drawdown'] as const;
+
+const METRIC_COLUMNS: Columns = [
+  ['entity_type', 'text'], ['entity_id', 'int'], ['period', 'text'], ['as_of', 'date'], ['from_date', 'date'], ['to_date', 'date'],
+  ['days', 'int'], ['twrr', 'float8'], ['twrr_annualized', 'float8'], ['reported_return', 'float8'], ['xirr', 'float8'],
+  ['benchmark_id', 'int'], ['benchmark_return', 'float8'], ['benchmark_annualized', 'float8'], ['benchmark_reported', 'float8'],
+  ['excess_return', 'float8'], ['observations', 'int'], ['annual_volatility', 'float8'], ['sharpe', 'float8'], ['sortino', 'float8'],
+  ['downside_risk', 'float8'], ['beta', 'float8'], ['alpha', 'float8'], ['tracking_error', 'float8'], ['information_ratio', 'float8'],
+  ['max_drawdown', 'float8'], ['risk_free_annual', 'float8'], ['opening_value', 'numeric'], ['closing_value', 'numeric'], ['net_flows', 'numeric'],
+  ['method', 'text'],
+];
+
+/**
+ * Metric snapshots for the standard periods of every entity in dirty_entities. Each period needs two stored rows (the
+ * last on or before its start and its end): the distinct (entity, date) points are fetched in one indexed pass; the
+ * benchmarks' log growth (a few thousand rows) is looked up in memory; rows go back with COPY.
+ */
+async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded'): Promise<number> {
   const entities = await tx<EntityRow[]>`
     select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.as_of::text
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
@@ -418,46 +449,66 @@ async function computeMetrics(tx: Queryable): Promise<number> {
     return y;
   };
 
-  const et: string[] = [];
-  const eid: number[] = [];
-  const per: string[] = [];
-  const from: string[] = [];
-  const to: string[] = [];
-  const days: number[] = [];
-  const bid: (number | null)[] = [];
-  const inc: string[] = [];
+  // The periods, and the distinct points (entity, date) they need.
+  const specs: { e: EntityRow; period: string; from: string; to: string; days: number; base: number; end: number }[] = [];
+  const pointIndex = new Map<string, number>();
+  const pt = { et: [] as string[], eid: [] as number[], d: [] as string[] };
+  const point = (e: EntityRow, date: string) => {
+    const key = `${e.entity_type}:${e.entity_id}:${date}`;
+    let i = pointIndex.get(key);
+    if (i === undefined) {
+      pointIndex.set(key, (i = pt.et.length));
+      pt.et.push(e.entity_type);
+      pt.eid.push(e.entity_id);
+      pt.d.push(date);
+    }
+    return i;
+  };
   for (const e of entities) {
     if (!e.as_of || !e.inception_date) continue;
     for (const p of NAMED_PERIODS) {
       const range = periodRange(p, e.as_of, e.inception_date);
       if (!range || !range.complete) continue;
-      et.push(e.entity_type);
-      eid.push(e.entity_id);
-      per.push(p);
-      from.push(range.from);
-      to.push(range.to);
-      days.push(range.days);
-      bid.push(e.benchmark_id);
-      inc.push(e.inception_date);
+      specs.push({ e, period: p, from: range.from, to: range.to, days: range.days, base: point(e, range.from), end: point(e, range.to) });
     }
   }
-  if (!et.length) return 0;
-  const cols = `value_date::text as date, value::text as value, log_growth, n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, max_drawdown`;
-  const rows = await tx.unsafe<PeriodRow[]>(
-    `select p.et as entity_type, p.eid as entity_id, p.per as period, p.f::text as from_date, p.t::text as to_date, p.days, p.bid as benchmark_id, p.inc::text as inception_date,
-            to_jsonb(b) as base, to_jsonb(e) as "end", bb.log_growth as bench_from, bb.value_date::text as bench_from_date,
-            be.log_growth as bench_to, be.value_date::text as bench_to_date
-     from unnest($1::text[], $2::int[], $3::text[], $4::date[], $5::date[], $6::int[], $7::int[], $8::date[]) as p(et, eid, per, f, t, days, bid, inc)
-     left join lateral (select ${cols} from analytics_series x where x.entity_type = p.et and x.entity_id = p.eid and x.value_date <= p.f
-                        order by x.value_date desc limit 1) b on true
-     left join lateral (select ${cols} from analytics_series x where x.entity_type = p.et and x.entity_id = p.eid and x.value_date <= p.t
-                        order by x.value_date desc limit 1) e on true
-     left join lateral (select value_date, log_growth from benchmark_series s where s.benchmark_id = p.bid and s.value_date <= p.f
-                        order by s.value_date desc limit 1) bb on true
-     left join lateral (select value_date, log_growth from benchmark_series s where s.benchmark_id = p.bid and s.value_date <= p.t
-                        order by s.value_date desc limit 1) be on true`,
-    [et, eid, per, from, to, days, bid as number[], inc],
+  if (!specs.length) return 0;
+  const points: (SeriesPoint | null)[] = new Array(pt.et.length).fill(null);
+  const fetched = await tx.unsafe<({ i: string; date: string; value: string } & Omit<SeriesPoint, 'date' | 'value'>)[]>(
+    `select u.i, x.value_date::text as date, x.value::text as value, ${POINT_COLS.map((c) => `x.${c}`).join(', ')}
+     from unnest($1::text[], $2::int[], $3::date[]) with ordinality as u(et, eid, d, i)
+     cross join lateral (select * from analytics_series x where x.entity_type = u.et and x.entity_id = u.eid and x.value_date <= u.d
+                         order by x.value_date desc limit 1) x`,
+    [pt.et, pt.eid, pt.d],
   );
+  for (const { i, ...p } of fetched) points[Number(i) - 1] = p;
+
+  const benchmarkIds = [...new Set(entities.map((e) => e.benchmark_id).filter((b): b is number => b !== null))];
+  const benchRows = benchmarkIds.length
+    ? await tx<{ benchmark_id: number; value_date: string; log_growth: number }[]>`
+        select benchmark_id, value_date::text, log_growth from benchmark_series where benchmark_id = any(${benchmarkIds}::int[])
+        order by benchmark_id, value_date`
+    : [];
+  const bench = new Map<number, { dates: string[]; lg: number[] }>();
+  for (const b of benchRows) {
+    let s = bench.get(b.benchmark_id);
+    if (!s) bench.set(b.benchmark_id, (s = { dates: [], lg: [] }));
+    s.dates.push(b.value_date);
+    s.lg.push(b.log_growth);
+  }
+  /** The benchmark's last row on or before `date`. */
+  const benchAt = (id: number | null, date: string): { date: string; lg: number } | null => {
+    const s = id === null ? undefined : bench.get(id);
+    if (!s) return null;
+    let lo = 0;
+    let hi = s.dates.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s.dates[mid]! <= date) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : { date: s.dates[lo - 1]!, lg: s.lg[lo - 1]! };
+  };
 
   // Flows of the touched entities, for XIRR.
   const flowRows = await tx<{ entity_type: string; entity_id: number; value_date: string; net_flow: string }[]>`
@@ -471,64 +522,58 @@ async function computeMetrics(tx: Queryable): Promise<number> {
     if (!list) flows.set(k, (list = []));
     list.push({ date: f.value_date, amount: f.net_flow });
   }
-
-  const out: Record<string, unknown>[] = [];
-  for (const row of rows) {
-    const asOf = row.end?.date;
-    if (!asOf) continue;
+  const out: Row[] = [];
+  for (const s of specs) {
+    const bb = benchAt(s.e.benchmark_id, s.from);
+    const be = benchAt(s.e.benchmark_id, s.to);
+    const row: PeriodRow = {
+      entity_type: s.e.entity_type,
+      entity_id: s.e.entity_id,
+      period: s.period,
+      from_date: s.from,
+      to_date: s.to,
+      days: s.days,
+      benchmark_id: s.e.benchmark_id,
+      inception_date: s.e.inception_date!,
+      base: points[s.base]!,
+      end: points[s.end]!,
+      bench_from: bb?.lg ?? null,
+      bench_from_date: bb?.date ?? null,
+      bench_to: be?.lg ?? null,
+      bench_to_date: be?.date ?? null,
+    };
+    if (!row.end?.date) continue;
     const rfAnnual = yieldAt(row.to_date);
     const m = computePeriodMetrics(row, riskFreePerDay(rfAnnual));
     if (m === null) continue;
     const entityFlows = flows.get(`${row.entity_type}:${row.entity_id}`) ?? [];
-    out.push({
-      ...m,
-      entity_type: row.entity_type,
-      entity_id: row.entity_id,
-      period: row.period,
-      as_of: row.to_date,
-      from_date: row.from_date,
-      to_date: row.to_date,
-      days: row.days,
-      benchmark_id: row.benchmark_id,
-      xirr: periodXirr(row, entityFlows),
-      net_flows: decString(sumMoney(entityFlows.filter((f) => (row.base === null || f.date > row.base.date) && f.date <= row.end!.date).map((f) => f.amount))),
-      risk_free_annual: rfAnnual,
-      method: METHOD,
-    });
+    const inPeriod = entityFlows.filter((f) => (row.base === null || f.date > row.base.date) && f.date <= row.end!.date);
+    out.push([
+      row.entity_type, row.entity_id, row.period, row.to_date, row.from_date, row.to_date, row.days, m.twrr, m.twrr_annualized,
+      m.reported_return, periodXirr(row, inPeriod), row.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
+      m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
+      m.information_ratio, m.max_drawdown, rfAnnual, m.opening_value, m.closing_value, decString(sumMoney(inPeriod.map((f) => f.amount))), METHOD,
+    ]);
   }
-  const columns = [
-    ['entity_type', 'text'], ['entity_id', 'integer'], ['period', 'text'], ['as_of', 'date'], ['from_date', 'date'], ['to_date', 'date'],
-    ['days', 'integer'], ['twrr', 'float8'], ['twrr_annualized', 'float8'], ['reported_return', 'float8'], ['xirr', 'float8'],
-    ['benchmark_id', 'integer'], ['benchmark_return', 'float8'], ['benchmark_annualized', 'float8'], ['benchmark_reported', 'float8'],
-    ['excess_return', 'float8'], ['observations', 'integer'], ['annual_volatility', 'float8'], ['sharpe', 'float8'], ['sortino', 'float8'],
-    ['downside_risk', 'float8'], ['beta', 'float8'], ['alpha', 'float8'], ['tracking_error', 'float8'], ['information_ratio', 'float8'],
-    ['max_drawdown', 'float8'], ['risk_free_annual', 'float8'], ['opening_value', 'numeric'], ['closing_value', 'numeric'], ['net_flows', 'numeric'],
-    ['method', 'text'],
-  ] as const;
-  const BATCH = 20_000;
-  for (let i = 0; i < out.length; i += BATCH) {
-    const batch = out.slice(i, i + BATCH);
-    await tx.unsafe(
-      `insert into analytics_metrics (${columns.map(([c]) => c).join(', ')})
-       select ${columns.map(([c]) => c).join(', ')} from jsonb_to_recordset($1::text::jsonb) as x(${columns.map(([c, ty]) => `${c} ${ty}`).join(', ')})`,
-      [JSON.stringify(batch) as unknown as string],
-    );
-  }
-  return out.length;
+  return writeRows(tx, kind, 'analytics_metrics', METRIC_COLUMNS, out);
 }
 
 /**
  * XIRR over a period from the investor's side: the opening value invested at the base date, each external flow on its
  * valuation date (corpus in = paid by the client, negative), the closing value received at the end.
  */
+/** `flows`: the entity's flows after the opening row, up to the closing row. */
 function periodXirr(row: PeriodRow, flows: { date: string; amount: string }[]): number | null {
   const end = row.end!;
-  const cfs: DatedAmount[] = [];
-  const baseDate = row.base?.date ?? null;
-  if (row.base && Number(row.base.value) !== 0) cfs.push({ date: row.from_date, amount: -Number(row.base.value) });
-  for (const f of flows) {
-    if ((baseDate === null || f.date > baseDate) && f.date <= end.date) cfs.push({ date: f.date, amount: -Number(f.amount) });
+  // Without flows in between, the rate solving opening → closing is (closing / opening)^(365 / days) − 1 exactly.
+  if (flows.length === 0 && row.base && Number(row.base.value) > 0 && Number(end.value) > 0 && end.date > row.from_date) {
+    const days = toDayNumber(end.date) - toDayNumber(row.from_date);
+    const rate = Math.pow(Number(end.value) / Number(row.base.value), DAYS_PER_YEAR / days) - 1;
+    if (Number.isFinite(rate)) return rate;
   }
+  const cfs: DatedAmount[] = [];
+  if (row.base && Number(row.base.value) !== 0) cfs.push({ date: row.from_date, amount: -Number(row.base.value) });
+  for (const f of flows) cfs.push({ date: f.date, amount: -Number(f.amount) });
   cfs.push({ date: end.date, amount: Number(end.value) });
   try {
     return xirr(cfs);

@@ -1,6 +1,7 @@
 import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { GROUP_LEVELS, METHOD } from './book-compute.js';
+import { writeRows, type Columns, type Row } from './bulk-write.js';
 
 /**
  * Full rebuild of every series in one streaming pass: the book's valuations are read once (per chunk of clients, in
@@ -112,10 +113,10 @@ export async function rebuildAllSeries(tx: TransactionSql, kind: 'postgres' | 'e
       }
     }
     finishClient();
-    rows += await writeRows(tx, kind, sink.take());
+    rows += await writeSeries(tx, kind, sink.take());
   }
   for (const pool of pools.values()) emitPool(pool, sink, entities, bench, benchmarkOfStrategy);
-  rows += await writeRows(tx, kind, sink.take());
+  rows += await writeSeries(tx, kind, sink.take());
 
   // Entities.
   const cols = ['entity_type', 'entity_id', 'benchmark_id', 'inception_date', 'first_date', 'as_of', 'last_value'] as const;
@@ -224,7 +225,7 @@ class SeriesState {
     this.peak = Math.max(this.peak, this.lg);
     this.mdd = Math.min(this.mdd, Math.exp(Math.max(this.lg - this.peak, -700)) - 1);
     this.sink.push([
-      this.type, this.id, fromDayNumber(day), money(value), money(delta), money(flow), r, this.lg, b,
+      this.type, this.id, day, money(value), money(delta), money(flow), r, this.lg, b,
       this.n, this.s_r, this.s_r2, this.s_dn2, this.pn, this.s_pr, this.s_pr2, this.s_b, this.s_b2, this.s_rb, this.peak, this.mdd,
     ]);
     this.prev = value;
@@ -270,7 +271,6 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-type Row = (string | number | null)[];
 class RowBuffer {
   private rows: Row[] = [];
   push(row: Row) {
@@ -284,37 +284,13 @@ class RowBuffer {
 }
 type RowSink = RowBuffer;
 
-const SERIES_COLUMNS = [
-  'entity_type', 'entity_id', 'value_date', 'value', 'value_delta', 'net_flow', 'daily_return', 'log_growth', 'benchmark_return',
-  'n', 's_r', 's_r2', 's_dn2', 'pn', 's_pr', 's_pr2', 's_b', 's_b2', 's_rb', 'peak_log_growth', 'max_drawdown',
-];
-const SERIES_TYPES = ['text', 'int', 'date', 'numeric', 'numeric', 'numeric', 'float8', 'float8', 'float8', 'int', 'float8', 'float8', 'float8', 'int', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8'];
+const SERIES_COLUMNS: Columns = (
+  [
+    ['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['value', 'numeric'], ['value_delta', 'numeric'],
+    ['net_flow', 'numeric'], ['daily_return', 'float8'], ['log_growth', 'float8'], ['benchmark_return', 'float8'], ['n', 'int'],
+    ['s_r', 'float8'], ['s_r2', 'float8'], ['s_dn2', 'float8'], ['pn', 'int'], ['s_pr', 'float8'], ['s_pr2', 'float8'], ['s_b', 'float8'],
+    ['s_b2', 'float8'], ['s_rb', 'float8'], ['peak_log_growth', 'float8'], ['max_drawdown', 'float8'],
+  ] as const
+);
 
-/** Rows out to analytics_series: COPY text on PostgreSQL, batched unnest inserts on PGlite (no COPY there). */
-async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded', rows: Row[]): Promise<number> {
-  if (!rows.length) return 0;
-  if (kind === 'postgres') {
-    const w = await tx.unsafe(`copy analytics_series (${SERIES_COLUMNS.join(', ')}) from stdin`).writable();
-    let buf = '';
-    for (const row of rows) {
-      buf += `${row.map((x) => (x === null ? '\\N' : typeof x === 'number' ? String(x) : x)).join('\t')}\n`;
-      if (buf.length > 1 << 20) {
-        if (!w.write(buf)) await new Promise<void>((resolve) => w.once('drain', resolve));
-        buf = '';
-      }
-    }
-    await new Promise<void>((resolve, reject) => {
-      w.once('error', reject);
-      w.end(buf, () => resolve());
-    });
-    return rows.length;
-  }
-  for (let i = 0; i < rows.length; i += 5000) {
-    const batch = rows.slice(i, i + 5000);
-    await tx.unsafe(
-      `insert into analytics_series (${SERIES_COLUMNS.join(', ')}) select * from unnest(${SERIES_TYPES.map((t, j) => `$${j + 1}::${t}[]`).join(', ')})`,
-      SERIES_COLUMNS.map((_, j) => batch.map((r) => r[j])) as never[],
-    );
-  }
-  return rows.length;
-}
+const writeSeries = (tx: TransactionSql, kind: 'postgres' | 'embedded', rows: Row[]) => writeRows(tx, kind, 'analytics_series', SERIES_COLUMNS, rows);
