@@ -2,11 +2,13 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.js';
 import { AnalyticsInputError } from '../../analytics/index.js';
 import { feeIllustration, planViolations, withdrawalImpact, type FeePlan } from '../../analytics/fees/index.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, NotFoundError } from '../../lib/errors.js';
 import { ErrorBody, errorResponses, security } from '../../lib/openapi.js';
+import { auditClientDenied, auditRequest } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { IllustrationRequest, IllustrationResponse, WithdrawalImpactRequest, WithdrawalImpactResponse, toFeePlan } from './compliance.schemas.js';
 import { disclosureRoutes } from './disclosure.routes.js';
+import { loadFeePlans } from './fee-plans.js';
 import { feePlanRoutes } from './fee-plans.routes.js';
 import { hwmRoutes } from './hwm.routes.js';
 
@@ -34,12 +36,14 @@ const withdrawalRoute = createRoute({
   path: '/api/compliance/withdrawal-impact',
   tags: ['Compliance'],
   summary: 'A proposed redemption: exit load, the share of fees it crystallises, and whether ₹50 lakh remain',
-  description: 'Stateless calculator. Scope: analytics. The redemption is measured on the close before its date; an amount ≥ the value is a full exit.',
+  description:
+    "Calculator. Scope: analytics. The redemption is measured on the close before its date; an amount ≥ the value is a full exit. With portfolioId instead of plan, the portfolio's resolved fee plan is used (404 outside the caller's scope; audited); 422 when that plan breaks a SEBI limit.",
   security,
   middleware: [requireScope('analytics')] as const,
   request: { body: { required: true, content: json(WithdrawalImpactRequest) } },
   responses: {
     200: { description: 'The cost of the redemption', content: json(WithdrawalImpactResponse) },
+    404: { description: 'portfolioId: no such portfolio visible to the caller', content: json(ErrorBody) },
     422: { description: 'The plan breaks a SEBI limit', content: json(ErrorBody) },
     ...errorResponses,
   },
@@ -71,13 +75,29 @@ export const complianceRoutes = new OpenAPIHono<AppEnv>()
       200,
     );
   })
-  .openapi(withdrawalRoute, (c) => {
+  .openapi(withdrawalRoute, async (c) => {
     const body = c.req.valid('json');
-    const plan = checkedPlan(body.plan);
+    let plan: FeePlan;
+    let planSources: Record<string, string> | undefined;
+    if (body.portfolioId !== undefined) {
+      const resolved = (await loadFeePlans(c.var.deps.db.sql, { scope: c.var.principal.clientScope, portfolioIds: [body.portfolioId] })).get(body.portfolioId);
+      if (!resolved) {
+        const [owner] = await c.var.deps.db.sql<{ clientId: number }[]>`select client_id as "clientId" from portfolios where id = ${body.portfolioId}`;
+        if (owner) await auditClientDenied(c, [owner.clientId], 'compliance.withdrawal-impact');
+        throw new NotFoundError('Portfolio');
+      }
+      await auditRequest(c, { action: 'compliance.withdrawal-impact', resource: `portfolio:${body.portfolioId}`, clientIds: [resolved.clientId] });
+      const violations = planViolations(resolved.plan);
+      if (violations.length) throw new AppError(422, 'PLAN_ABOVE_SEBI_LIMITS', violations.map((v) => v.message).join('; '), violations);
+      plan = resolved.plan;
+      planSources = resolved.sources;
+    } else {
+      plan = checkedPlan(body.plan!);
+    }
     const impact = calculate(() =>
       withdrawalImpact({ plan, start: body.start, capital: body.capital, returns: body.returns, flows: body.flows, redemption: body.redemption }),
     );
-    return c.json(impact, 200);
+    return c.json(planSources ? { ...impact, planSources } : impact, 200);
   })
   .route('/', hwmRoutes)
   .route('/', disclosureRoutes)

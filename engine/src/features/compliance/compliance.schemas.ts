@@ -147,12 +147,23 @@ export const IllustrationResponse = z
 
 export const WithdrawalImpactRequest = IllustrationRequest.extend({
   redemption: z.object({ date: IsoDate, amount: MoneyIn.openapi({ description: 'Gross amount; the whole value or more = full exit' }) }),
-}).openapi('WithdrawalImpactRequest');
+  plan: FeePlanBody.optional().openapi({ description: 'The fee plan; or omit it and give portfolioId' }),
+  portfolioId: z
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .optional()
+    .openapi({ description: "Use this portfolio's fee plan as resolved by GET /api/compliance/fee-plans/{portfolioId} (instead of plan)" }),
+})
+  .refine((b) => (b.plan === undefined) !== (b.portfolioId === undefined), { message: 'give either plan or portfolioId', path: ['plan'] })
+  .openapi('WithdrawalImpactRequest');
 
 export const WithdrawalImpactResponse = WithdrawalSchema.extend({
   remainingValue: M,
   minimumInvestment: M,
   remainingBelowMinimum: z.boolean().openapi({ description: 'A partial redemption leaving less than ₹50 lakh (PM Regulations 2020)' }),
+  planSources: z.record(z.string(), z.string()).optional().openapi({ description: 'With portfolioId: where each field of the plan used came from' }),
 }).openapi('WithdrawalImpact');
 
 /** A stored rate: a decimal-string fraction (0.02 = 2%) between 0 and 1; SEBI caps are checked separately (422). */

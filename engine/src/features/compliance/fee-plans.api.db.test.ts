@@ -270,3 +270,29 @@ describe('compliance checks on data that trips them (GET /api/compliance/dashboa
     expect(dash.portfoliosBelowMinimum).toEqual([{ portfolioId: ids.WS915, portfolioCode: 'WS915', clientId: expect.any(Number), value: '4500000.00', asOf: '2025-01-15' }]);
   });
 });
+
+describe('POST /api/compliance/withdrawal-impact with portfolioId: the portfolio\'s own plan', () => {
+  const request = { capital: '6000000', start: '2024-03-31', returns: [{ to: '2025-03-31', grossReturn: 0 }], redemption: { date: '2024-10-01', amount: '1500000' } };
+  const post = (payload: unknown) =>
+    t.app.request('/api/compliance/withdrawal-impact', { method: 'POST', headers: { ...t.auth(), 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+
+  it('prices the exit load of the stored plan; 422 for the imported plan above the caps; 404 unknown; 400 plan and portfolioId', async () => {
+    // WS915's stored plan: no management or performance fee, exit loads 3% / 2% / 1%.
+    const plan = { ...PLAN, managementFeeRate: '0', performanceFeeRate: '0' };
+    expect((await put(ids.WS915!, plan, compliance.headers())).status).toBe(200);
+    // 60 L flat, 15 L out on 1 Oct 2024, in year 1: 3% × 15,00,000 = 45,000 + GST 18% 8,100 → paid out 14,46,900; 45 L remain (< 50 L)
+    const res = await post({ ...request, portfolioId: ids.WS915 });
+    const b = await body(res);
+    expect(res.status, JSON.stringify(b)).toBe(200);
+    expect(b).toMatchObject({ exitLoad: '45000.00', gst: '8100.00', netPayout: '1446900.00', remainingValue: '4500000.00', remainingBelowMinimum: true });
+    expect(b.planSources).toMatchObject({ exitLoad: 'api', managementFeeRate: 'api' });
+    expect((await del(ids.WS915!, compliance.headers())).status).toBe(200);
+
+    const over = await post({ ...request, portfolioId: ids.WS916 });
+    expect(over.status).toBe(422);
+    expect((await body(over)).error.details.map((d: { code: string }) => d.code)).toEqual(['EXIT_LOAD_ABOVE_CAP']);
+    expect((await post({ ...request, portfolioId: 999_999 })).status).toBe(404);
+    expect((await post({ ...request, portfolioId: ids.WS915, plan: {} })).status).toBe(400);
+    expect((await post(request)).status).toBe(400);
+  });
+});
