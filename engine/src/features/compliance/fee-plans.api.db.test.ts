@@ -296,3 +296,38 @@ describe('POST /api/compliance/withdrawal-impact with portfolioId: the portfolio
     expect((await post(request)).status).toBe(400);
   });
 });
+
+describe('a benchmark-linked hurdle in the high-water mark', () => {
+  it('grows the threshold with the strategy benchmark (benchmark_series) between charges', async () => {
+    const sql = t.db.sql;
+    // WS917: as WS910 (₹1,00,00,000 on 3 Mar 2025; MGF + PRF booked 31 Mar; flat to 30 Apr) but in LCE, benchmark NIFTY50_TRI,
+    // which gains 5% from 2 Mar to 31 Mar 2025 (log growth 0 → ln 1.05) and is flat to 30 Apr.
+    const [client] = await sql`select id from clients where client_code = 'C910'`;
+    const [p] = await sql`insert into portfolios (portfolio_code, client_id, strategy_id, inception_date, management_fee_rate, performance_fee_rate)
+      values ('WS917', ${client!.id}, (select id from strategies where code = 'LCE'), '2025-03-03', 0.01, 0.20) returning id`;
+    const id = p!.id as number;
+    await sql`insert into capital_flows (portfolio_id, source_key, flow_date, type_code, amount) values (${id}, 'f1', '2025-03-03', 'CS+', 10000000)`;
+    for (const [d, v] of [['2025-03-03', '10000000'], ['2025-03-31', '10790592.33'], ['2025-04-30', '10790592.33']] as const) {
+      await sql`insert into valuations (portfolio_id, valuation_date, market_value) values (${id}, ${d}, ${v})`;
+    }
+    await sql`insert into transactions (portfolio_id, source_key, trade_date, type_code, classification, net_amount, service_tax) values
+      (${id}, 't1', '2025-03-31', 'MGF', 'fee', -9407.67, 1435.07), (${id}, 't2', '2025-03-31', 'PRF', 'fee', -200000, 30508.47)`;
+    const [bm] = await sql`select benchmark_id as id from strategies where code = 'LCE'`;
+    await sql`insert into benchmark_series (benchmark_id, value_date, daily_return, log_growth) values
+      (${bm!.id}, '2025-03-02', null, 0), (${bm!.id}, '2025-03-31', null, ${Math.log(1.05)}), (${bm!.id}, '2025-04-30', 0, ${Math.log(1.05)})`;
+    const res = await put(id, { ...PLAN, performanceFeeFrequency: 'annual', hurdle: { kind: 'benchmark' } }, compliance.headers());
+    expect(res.status, JSON.stringify(await res.clone().json())).toBe(200);
+
+    // 31 Mar: threshold = 1,00,00,000 × 1.05 = 1,05,00,000; value before the performance fee = 1,10,00,000 − MGF 9,407.67
+    //   = 1,09,90,592.33; fee = 20% × (1,09,90,592.33 − 1,05,00,000) = 20% × 4,90,592.33 = 98,118.47, GST 17,661.32;
+    //   mark = 1,09,90,592.33 − 98,118.47 − 17,661.32 = 1,08,74,812.54. Wealth Spectrum charged 2,00,000: difference +84,220.21.
+    const b = await body(await t.app.request(`/api/compliance/hwm/${id}`, { headers: t.auth() }));
+    expect(b.plan.hurdle).toEqual({ kind: 'benchmark' });
+    expect(b.crystallisations).toEqual([
+      { date: '2025-03-31', reason: 'scheduled', value: '10990592.33', markBefore: '10000000.00', threshold: '10500000.00', fraction: '1', fee: '98118.47', gst: '17661.32', markAfter: '10874812.54' },
+    ]);
+    expect(b.reconciliation.differences).toEqual([
+      { kind: 'performance', typeCode: 'PRF', periodEnd: '2025-03-31', expected: '115779.79', actual: '200000.00', difference: '84220.21' },
+    ]);
+  });
+});
