@@ -12,6 +12,7 @@ export const IMPORT_KINDS = [
   'holdings',
   'valuations',
   'reported-performance',
+  'fee-plans',
   'salesforce-users',
   'salesforce-accounts',
   'salesforce-activities',

@@ -7,6 +7,7 @@ import type { Env } from '../../env.js';
 import { SALESFORCE_FILE_KINDS } from '../salesforce/file-import.js';
 import { mergeRows, type MergeCounts } from './merge-rows.js';
 import { parsePeriodLabel } from '../../analytics/periods/period-label.js';
+import { feePlansImport } from '../compliance/fee-plans-import.js';
 
 /** Per-file state for derived fields (occurrence counters for rows without a reference). */
 export interface DeriveContext {
@@ -350,6 +351,7 @@ export const KIND_HANDLERS: Record<ImportKind, KindHandler> = {
   },
 
   'reported-performance': reportedPerformance,
+  'fee-plans': feePlansImport,
   ...SALESFORCE_FILE_KINDS,
 };
 
