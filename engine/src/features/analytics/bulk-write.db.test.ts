@@ -9,34 +9,35 @@ const COLUMNS: Columns = [
   ['d', 'date'],
   ['amount', 'numeric'],
   ['ratio', 'float8'],
+  ['paise', 'paise'],
 ];
 
 // Values that trip hand-written encoders: zeros, signs, leading and trailing zero groups, 4-digit group boundaries, a
 // value beyond 2^53, dates before 2000 and as day numbers, text with COPY's special characters, nulls and non-finite doubles.
 const ROWS: Row[] = [
-  ['plain', 1, '2024-03-31', '12345.67', 0.1],
-  ['zero', 0, '2000-01-01', '0', 0],
-  ['zero with scale', -1, '1999-12-31', '0.00', -0],
-  ['small negative', 2, 19_812, '-0.05', -1e-300],
-  ['group boundary', 3, '1970-01-01', '10000.0001', 1e300],
-  ['big', 2_147_483_647, '2099-12-31', '12345678901234567890.12', Number.MIN_VALUE],
-  ['trailing zeros', -2_147_483_648, '2024-02-29', '-100000000.00', 123.456],
-  ['tab\there\nnewline \\ backslash ₹', 4, null, null, null],
-  ['non-finite', 5, '2024-01-01', '1', Number.NaN],
-  ['infinite', 6, '2024-01-01', '-1', Number.POSITIVE_INFINITY],
+  ['plain', 1, '2024-03-31', '12345.67', 0.1, 123456789],
+  ['zero', 0, '2000-01-01', '0', 0, 0],
+  ['zero with scale', -1, '1999-12-31', '0.00', -0, -0],
+  ['small negative', 2, 19_812, '-0.05', -1e-300, -5],
+  ['group boundary', 3, '1970-01-01', '10000.0001', 1e300, 1000000],
+  ['big', 2_147_483_647, '2099-12-31', '12345678901234567890.12', Number.MIN_VALUE, 9007199254740991],
+  ['trailing zeros', -2_147_483_648, '2024-02-29', '-100000000.00', 123.456, -10000000000],
+  ['tab\there\nnewline \\ backslash ₹', 4, null, null, null, null],
+  ['non-finite', 5, '2024-01-01', '1', Number.NaN, 100],
+  ['infinite', 6, '2024-01-01', '-1', Number.POSITIVE_INFINITY, -100],
 ];
 
 const EXPECTED = [
-  ['plain', 1, '2024-03-31', '12345.67', 0.1],
-  ['zero', 0, '2000-01-01', '0', 0],
-  ['zero with scale', -1, '1999-12-31', '0.00', 0],
-  ['small negative', 2, '2024-03-30', '-0.05', -1e-300],
-  ['group boundary', 3, '1970-01-01', '10000.0001', 1e300],
-  ['big', 2_147_483_647, '2099-12-31', '12345678901234567890.12', Number.MIN_VALUE],
-  ['trailing zeros', -2_147_483_648, '2024-02-29', '-100000000.00', 123.456],
-  ['tab\there\nnewline \\ backslash ₹', 4, null, null, null],
-  ['non-finite', 5, '2024-01-01', '1', null],
-  ['infinite', 6, '2024-01-01', '-1', null],
+  ['plain', 1, '2024-03-31', '12345.67', 0.1, '1234567.89'],
+  ['zero', 0, '2000-01-01', '0', 0, '0.00'],
+  ['zero with scale', -1, '1999-12-31', '0.00', 0, '0.00'],
+  ['small negative', 2, '2024-03-30', '-0.05', -1e-300, '-0.05'],
+  ['group boundary', 3, '1970-01-01', '10000.0001', 1e300, '10000.00'],
+  ['big', 2_147_483_647, '2099-12-31', '12345678901234567890.12', Number.MIN_VALUE, '90071992547409.91'],
+  ['trailing zeros', -2_147_483_648, '2024-02-29', '-100000000.00', 123.456, '-100000000.00'],
+  ['tab\there\nnewline \\ backslash ₹', 4, null, null, null, null],
+  ['non-finite', 5, '2024-01-01', '1', null, '1.00'],
+  ['infinite', 6, '2024-01-01', '-1', null, '-1.00'],
 ];
 
 describe('writeRows', () => {
@@ -48,11 +49,11 @@ describe('writeRows', () => {
 
   it('round-trips every column type exactly (binary COPY on PostgreSQL, unnest on PGlite)', async () => {
     const rows = await db.sql.begin(async (tx) => {
-      await tx`create temp table bw (label text, n integer, d date, amount numeric, ratio double precision) on commit drop`;
+      await tx`create temp table bw (label text, n integer, d date, amount numeric, ratio double precision, paise numeric(22, 2)) on commit drop`;
       expect(await writeRows(tx, db.kind, 'bw', COLUMNS, ROWS)).toBe(ROWS.length);
-      return tx<{ label: string; n: number; d: string | null; amount: string | null; ratio: number | null }[]>`
-        select label, n, d::text, amount::text, ratio from bw`;
+      return tx<{ label: string; n: number; d: string | null; amount: string | null; ratio: number | null; paise: string | null }[]>`
+        select label, n, d::text, amount::text, ratio, paise::text from bw`;
     });
-    expect(rows.map((r) => [r.label, r.n, r.d, r.amount, r.ratio === 0 ? 0 : r.ratio])).toEqual(EXPECTED);
+    expect(rows.map((r) => [r.label, r.n, r.d, r.amount, r.ratio === 0 ? 0 : r.ratio, r.paise])).toEqual(EXPECTED);
   });
 });

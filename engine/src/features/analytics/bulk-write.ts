@@ -3,8 +3,11 @@ import type { TransactionSql } from '../../db/client.js';
 
 export type Cell = string | number | null;
 export type Row = Cell[];
-/** Column name and its PostgreSQL type: text, int, date (ISO string, or days since 1970-01-01), numeric (decimal string) or float8. */
-export type ColumnType = 'text' | 'int' | 'date' | 'numeric' | 'float8';
+/**
+ * Column name and how its cells are given: text, int, date (ISO string, or days since 1970-01-01), numeric (decimal
+ * string), paise (a numeric column given as an exact integer number of paise) or float8.
+ */
+export type ColumnType = 'text' | 'int' | 'date' | 'numeric' | 'paise' | 'float8';
 export type Columns = readonly (readonly [name: string, type: ColumnType])[];
 
 /**
@@ -15,33 +18,56 @@ export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded
   if (!rows.length) return 0;
   const names = columns.map(([c]) => c).join(', ');
   if (kind === 'postgres') {
-    const w = await tx.unsafe(`copy ${table} (${names}) from stdin with (format binary)`).writable();
     const out = new BinaryCopyWriter(columns);
-    out.header();
+    const w = await tx.unsafe(`copy ${table} (${names}) from stdin with (format binary)`).writable();
     for (const row of rows) {
       out.row(row);
       if (out.size > 1 << 20 && !w.write(out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
     }
-    out.trailer();
-    await new Promise<void>((resolve, reject) => {
-      w.once('error', reject);
-      w.end(out.take(), () => resolve());
-    });
+    await endCopy(w, out.end());
     return rows.length;
   }
-  const select = columns.map(([, t], j) => `$${j + 1}::${t}[]`).join(', ');
+  const select = columns.map(([, t], j) => `$${j + 1}::${t === 'paise' ? 'numeric' : t}[]`).join(', ');
   for (let i = 0; i < rows.length; i += 5000) {
     const batch = rows.slice(i, i + 5000);
     await tx.unsafe(
       `insert into ${table} (${names}) select * from unnest(${select})`,
-      columns.map(([, t], j) => batch.map((r) => (t === 'date' && typeof r[j] === 'number' ? fromDayNumber(r[j]) : finiteOrNull(r[j]!)))) as never[],
+      columns.map(([, t], j) => batch.map((r) => textCell(t, r[j] ?? null))) as never[],
     );
   }
   return rows.length;
 }
 
-function finiteOrNull(x: Cell): Cell {
-  return typeof x === 'number' && !Number.isFinite(x) ? null : x;
+/** Rows already encoded by a BinaryCopyWriter (PostgreSQL only). */
+export async function copyBinary(tx: TransactionSql, table: string, writer: BinaryCopyWriter): Promise<number> {
+  const n = writer.count;
+  if (n === 0) return 0;
+  const w = await tx.unsafe(`copy ${table} (${writer.columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
+  await endCopy(w, writer.end());
+  return n;
+}
+
+async function endCopy(w: NodeJS.WritableStream, last: Buffer): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    w.once('error', reject);
+    w.end(last, () => resolve());
+  });
+}
+
+function textCell(type: ColumnType, x: Cell): Cell {
+  if (x === null) return null;
+  if (typeof x === 'number') {
+    if (!Number.isFinite(x)) return null;
+    if (type === 'date') return fromDayNumber(x);
+    if (type === 'paise') return paiseToDecimal(x);
+  }
+  return x;
+}
+
+/** Integer paise → decimal rupee string with two decimals. */
+export function paiseToDecimal(p: number): string {
+  const s = Math.abs(p).toString().padStart(3, '0');
+  return `${p < 0 ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`;
 }
 
 const PG_EPOCH_DAY = Date.UTC(2000, 0, 1) / 86_400_000;
@@ -50,26 +76,26 @@ const PG_EPOCH_DAY = Date.UTC(2000, 0, 1) / 86_400_000;
 export class BinaryCopyWriter {
   private buf = Buffer.allocUnsafe(1 << 21);
   private pos = 0;
-  constructor(private readonly columns: Columns) {}
+  /** Rows since the last end(). */
+  count = 0;
+  constructor(readonly columns: Columns) {
+    this.header();
+  }
 
+  /** Bytes buffered (not yet taken). */
   get size(): number {
     return this.pos;
   }
 
-  header(): void {
+  private header(): void {
     this.ensure(19);
     this.pos += this.buf.write('PGCOPY\n\xff\r\n\0', this.pos, 'latin1');
     this.int32(0);
     this.int32(0);
   }
 
-  trailer(): void {
-    this.ensure(2);
-    this.buf.writeInt16BE(-1, this.pos);
-    this.pos += 2;
-  }
-
   row(row: Row): void {
+    this.count++;
     this.ensure(2);
     this.buf.writeInt16BE(this.columns.length, this.pos);
     this.pos += 2;
@@ -100,6 +126,9 @@ export class BinaryCopyWriter {
         case 'numeric':
           this.numeric(String(x));
           break;
+        case 'paise':
+          this.paise(Number(x));
+          break;
         case 'text': {
           const s = String(x);
           this.ensure(4 + Buffer.byteLength(s));
@@ -112,10 +141,39 @@ export class BinaryCopyWriter {
     }
   }
 
+  /** The bytes so far; the writer goes on with the same COPY stream. */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.pos));
     this.pos = 0;
     return out;
+  }
+
+  /** The rest of the stream with its trailer; the writer starts a new stream. */
+  end(): Buffer {
+    this.ensure(2);
+    this.buf.writeInt16BE(-1, this.pos);
+    this.pos += 2;
+    const out = this.take();
+    this.count = 0;
+    this.header();
+    return out;
+  }
+
+  /** An exact integer number of paise as numeric with scale 2, without going through a string. */
+  private paise(p: number): void {
+    if (!Number.isSafeInteger(p)) throw new Error(`paise must be a safe integer: ${p}`);
+    let rest = Math.abs(p);
+    const frac = (rest % 100) * 100;
+    rest = Math.floor(rest / 100);
+    const groups: number[] = [];
+    while (rest > 0) {
+      groups.push(rest % 10_000);
+      rest = Math.floor(rest / 10_000);
+    }
+    groups.reverse();
+    const weight = groups.length - 1;
+    groups.push(frac);
+    this.digits(groups, weight, p < 0, 2);
   }
 
   /** A decimal string as numeric: base-10000 digit groups, weight of the first group, sign, display scale. */
@@ -131,7 +189,11 @@ export class BinaryCopyWriter {
     const groups: number[] = [];
     for (let i = 0; i < intPadded.length; i += 4) groups.push(Number(intPadded.slice(i, i + 4)));
     for (let i = 0; i < fracPadded.length; i += 4) groups.push(Number(fracPadded.slice(i, i + 4)));
-    let weight = intPadded.length / 4 - 1;
+    this.digits(groups, intPadded.length / 4 - 1, neg, dscale);
+  }
+
+  /** Base-10000 digit groups (first group at `weight`) with leading and trailing zero groups stripped. */
+  private digits(groups: number[], weight: number, neg: boolean, dscale: number): void {
     let first = 0;
     while (first < groups.length && groups[first] === 0) {
       first++;
@@ -139,17 +201,17 @@ export class BinaryCopyWriter {
     }
     let last = groups.length;
     while (last > first && groups[last - 1] === 0) last--;
-    const digits = groups.slice(first, last);
-    if (!digits.length) weight = 0;
-    this.ensure(12 + 2 * digits.length);
-    this.int32(8 + 2 * digits.length);
-    this.buf.writeInt16BE(digits.length, this.pos);
+    const n = last - first;
+    if (n === 0) weight = 0;
+    this.ensure(12 + 2 * n);
+    this.int32(8 + 2 * n);
+    this.buf.writeInt16BE(n, this.pos);
     this.buf.writeInt16BE(weight, this.pos + 2);
-    this.buf.writeUInt16BE(neg && digits.length ? 0x4000 : 0, this.pos + 4);
+    this.buf.writeUInt16BE(neg && n ? 0x4000 : 0, this.pos + 4);
     this.buf.writeInt16BE(dscale, this.pos + 6);
     this.pos += 8;
-    for (const d of digits) {
-      this.buf.writeInt16BE(d, this.pos);
+    for (let i = first; i < last; i++) {
+      this.buf.writeInt16BE(groups[i]!, this.pos);
       this.pos += 2;
     }
   }

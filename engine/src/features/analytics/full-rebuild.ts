@@ -1,7 +1,7 @@
 import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { GROUP_LEVELS, METHOD } from './book-compute.js';
-import { writeRows, type Columns, type Row } from './bulk-write.js';
+import { BinaryCopyWriter, copyBinary, paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
 
 /**
  * Full rebuild of every series in one streaming pass: the book's valuations are read once (per chunk of clients, in
@@ -30,7 +30,7 @@ export async function rebuildAllSeries(tx: TransactionSql, kind: 'postgres' | 'e
     m.set(toDayNumber(b.value_date), b.daily_return!);
   }
 
-  const sink = new RowBuffer();
+  const sink = new SeriesSink(kind);
   let rows = 0;
   const entities: EntityInfo[] = [];
   const pools = new Map<string, Pool>();
@@ -113,10 +113,10 @@ export async function rebuildAllSeries(tx: TransactionSql, kind: 'postgres' | 'e
       }
     }
     finishClient();
-    rows += await writeSeries(tx, kind, sink.take());
+    rows += await sink.flush(tx);
   }
   for (const pool of pools.values()) emitPool(pool, sink, entities, bench, benchmarkOfStrategy);
-  rows += await writeSeries(tx, kind, sink.take());
+  rows += await sink.flush(tx);
 
   // Entities.
   const cols = ['entity_type', 'entity_id', 'benchmark_id', 'inception_date', 'first_date', 'as_of', 'last_value'] as const;
@@ -151,7 +151,7 @@ interface Pool {
   lastByStrategy: Map<number, number>;
 }
 
-function emitPool(pool: Pool, sink: RowSink, entities: EntityInfo[], bench: Map<number, Map<number, number>>, benchmarkOfStrategy: Map<number, number | null>) {
+function emitPool(pool: Pool, sink: SeriesSink, entities: EntityInfo[], bench: Map<number, Map<number, number>>, benchmarkOfStrategy: Map<number, number | null>) {
   // The strategy with the largest value (ties: the lower benchmark id, as the SQL path orders).
   let benchmarkId: number | null = null;
   if (pool.type === 'strategy') benchmarkId = benchmarkOfStrategy.get(pool.id) ?? null;
@@ -195,7 +195,7 @@ class SeriesState {
   lastValue = 0;
 
   constructor(
-    private readonly sink: RowSink,
+    private readonly sink: SeriesSink,
     private readonly type: string,
     private readonly id: number,
     private readonly bench: Map<number, number> | undefined,
@@ -225,7 +225,7 @@ class SeriesState {
     this.peak = Math.max(this.peak, this.lg);
     this.mdd = Math.min(this.mdd, Math.exp(Math.max(this.lg - this.peak, -700)) - 1);
     this.sink.push([
-      this.type, this.id, day, money(value), money(delta), money(flow), r, this.lg, b,
+      this.type, this.id, day, value, delta, flow, r, this.lg, b,
       this.n, this.s_r, this.s_r2, this.s_dn2, this.pn, this.s_pr, this.s_pr2, this.s_b, this.s_b2, this.s_rb, this.peak, this.mdd,
     ]);
     this.prev = value;
@@ -242,7 +242,7 @@ class SeriesState {
       inception_date: inception,
       first_date: this.first === null ? null : fromDayNumber(this.first),
       as_of: this.last === null ? null : fromDayNumber(this.last),
-      last_value: this.last === null ? null : money(this.lastValue),
+      last_value: this.last === null ? null : paiseToDecimal(this.lastValue),
     };
   }
 }
@@ -260,37 +260,40 @@ function paise(s: string): number {
   return neg ? -v : v;
 }
 
-function money(p: number): string {
-  const s = Math.abs(p).toString().padStart(3, '0');
-  return `${p < 0 ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`;
-}
-
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
 }
 
-class RowBuffer {
+/**
+ * Where computed series rows go until the chunk is written: on PostgreSQL straight into a binary COPY buffer (no row
+ * objects kept alive), on PGlite into arrays for batched inserts.
+ */
+class SeriesSink {
+  private readonly binary: BinaryCopyWriter | null;
   private rows: Row[] = [];
-  push(row: Row) {
-    this.rows.push(row);
+  constructor(private readonly kind: 'postgres' | 'embedded') {
+    this.binary = kind === 'postgres' ? new BinaryCopyWriter(SERIES_COLUMNS) : null;
   }
-  take(): Row[] {
-    const r = this.rows;
+  push(row: Row) {
+    if (this.binary) this.binary.row(row);
+    else this.rows.push(row);
+  }
+  async flush(tx: TransactionSql): Promise<number> {
+    if (this.binary) return copyBinary(tx, 'analytics_series', this.binary);
+    const rows = this.rows;
     this.rows = [];
-    return r;
+    return writeRows(tx, this.kind, 'analytics_series', SERIES_COLUMNS, rows);
   }
 }
-type RowSink = RowBuffer;
 
 const SERIES_COLUMNS: Columns = (
   [
-    ['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['value', 'numeric'], ['value_delta', 'numeric'],
-    ['net_flow', 'numeric'], ['daily_return', 'float8'], ['log_growth', 'float8'], ['benchmark_return', 'float8'], ['n', 'int'],
+    ['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['value', 'paise'], ['value_delta', 'paise'],
+    ['net_flow', 'paise'], ['daily_return', 'float8'], ['log_growth', 'float8'], ['benchmark_return', 'float8'], ['n', 'int'],
     ['s_r', 'float8'], ['s_r2', 'float8'], ['s_dn2', 'float8'], ['pn', 'int'], ['s_pr', 'float8'], ['s_pr2', 'float8'], ['s_b', 'float8'],
     ['s_b2', 'float8'], ['s_rb', 'float8'], ['peak_log_growth', 'float8'], ['max_drawdown', 'float8'],
   ] as const
 );
 
-const writeSeries = (tx: TransactionSql, kind: 'postgres' | 'embedded', rows: Row[]) => writeRows(tx, kind, 'analytics_series', SERIES_COLUMNS, rows);
