@@ -149,7 +149,10 @@ export const PORTFOLIO_SRC = `
  * portfolios from their dirty date, the aggregates containing them, then the metrics of everything touched.
  * `full` rebuilds everything (`kind` 'postgres' lets it write with COPY). The caller serialises runs.
  */
-export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'postgres' | 'embedded' } = {}): Promise<ComputeResult> {
+export async function computeBook(
+  sql: Sql,
+  opts: { full?: boolean; kind?: 'postgres' | 'embedded'; /** metric points per query (tests use tiny chunks) */ pointsPerQuery?: number } = {},
+): Promise<ComputeResult> {
   const phasesMs: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -212,7 +215,7 @@ export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'post
         res.portfolios = (await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities where entity_type = 'portfolio'`)[0]!.n;
         res.groups = rebuilt.entities - res.portfolios;
         lap('series');
-        res.metricRows = await computeMetrics(tx, opts.kind ?? 'embedded');
+        res.metricRows = await computeMetrics(tx, opts.kind ?? 'embedded', opts.pointsPerQuery);
         lap('metrics');
         return res;
       } else {
@@ -313,7 +316,7 @@ export async function computeBook(sql: Sql, opts: { full?: boolean; kind?: 'post
       }
 
       // 4. Metric snapshots of everything touched.
-      res.metricRows = await computeMetrics(tx, opts.kind ?? 'embedded');
+      res.metricRows = await computeMetrics(tx, opts.kind ?? 'embedded', opts.pointsPerQuery);
       lap('metrics');
       return res;
     });
@@ -437,7 +440,7 @@ const METRIC_COLUMNS: Columns = [
  * last on or before its start and its end): the distinct (entity, date) points are fetched in one indexed pass; the
  * benchmarks' log growth (a few thousand rows) is looked up in memory; rows go back with COPY.
  */
-async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded'): Promise<number> {
+async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded', POINTS_PER_QUERY = 25_000): Promise<number> {
   const entities = await tx<EntityRow[]>`
     select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.as_of::text
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
@@ -473,24 +476,33 @@ async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded')
     }
   }
   if (!specs.length) return 0;
-  const points: (SeriesPoint | null)[] = new Array(pt.et.length).fill(null);
-  const fetched = await tx.unsafe<({ i: string; date: string; value: string } & Omit<SeriesPoint, 'date' | 'value'>)[]>(
-    `select u.i, x.value_date::text as date, x.value::text as value, ${POINT_COLS.map((c) => `x.${c}`).join(', ')}
-     from unnest($1::text[], $2::int[], $3::date[]) with ordinality as u(et, eid, d, i)
-     cross join lateral (select * from analytics_series x where x.entity_type = u.et and x.entity_id = u.eid and x.value_date <= u.d
-                         order by x.value_date desc limit 1) x`,
-    [pt.et, pt.eid, pt.d],
-  );
-  for (const { i, ...p } of fetched) points[Number(i) - 1] = p;
-
+  // Send every query now: the server works through them in order while Node computes the chunks already answered.
   const benchmarkIds = [...new Set(entities.map((e) => e.benchmark_id).filter((b): b is number => b !== null))];
-  const benchRows = benchmarkIds.length
-    ? await tx<{ benchmark_id: number; value_date: string; log_growth: number }[]>`
-        select benchmark_id, value_date::text, log_growth from benchmark_series where benchmark_id = any(${benchmarkIds}::int[])
-        order by benchmark_id, value_date`
-    : [];
+  const benchQuery = tx<{ benchmark_id: number; value_date: string; log_growth: number }[]>`
+    select benchmark_id, value_date::text, log_growth from benchmark_series where benchmark_id = any(${benchmarkIds}::int[])
+    order by benchmark_id, value_date`;
+  const flowQuery = tx<{ entity_type: string; entity_id: number; value_date: string; net_flow: string }[]>`
+    select x.entity_type, x.entity_id, x.value_date::text, x.net_flow::text from analytics_series x
+    join dirty_entities d on d.entity_type = x.entity_type and d.entity_id = x.entity_id
+    where x.net_flow <> 0 order by x.entity_type, x.entity_id, x.value_date`;
+  const pointQueries: Promise<({ i: string; date: string; value: string } & Omit<SeriesPoint, 'date' | 'value'>)[]>[] = [];
+  for (let lo = 0; lo < pt.et.length; lo += POINTS_PER_QUERY) {
+    const hi = Math.min(lo + POINTS_PER_QUERY, pt.et.length);
+    pointQueries.push(
+      tx.unsafe(
+        `select u.i + $4 as i, x.value_date::text as date, x.value::text as value, ${POINT_COLS.map((c) => `x.${c}`).join(', ')}
+         from unnest($1::text[], $2::int[], $3::date[]) with ordinality as u(et, eid, d, i)
+         cross join lateral (select * from analytics_series x where x.entity_type = u.et and x.entity_id = u.eid and x.value_date <= u.d
+                             order by x.value_date desc limit 1) x`,
+        [pt.et.slice(lo, hi), pt.eid.slice(lo, hi), pt.d.slice(lo, hi), lo],
+      ),
+    );
+  }
+  // Awaited in order below; an error surfaces there, not as an unhandled rejection.
+  for (const q of [benchQuery, flowQuery, ...pointQueries]) q.catch(() => {});
+
   const bench = new Map<number, { dates: string[]; lg: number[] }>();
-  for (const b of benchRows) {
+  for (const b of await benchQuery) {
     let s = bench.get(b.benchmark_id);
     if (!s) bench.set(b.benchmark_id, (s = { dates: [], lg: [] }));
     s.dates.push(b.value_date);
@@ -511,22 +523,34 @@ async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded')
   };
 
   // Flows of the touched entities, for XIRR.
-  const flowRows = await tx<{ entity_type: string; entity_id: number; value_date: string; net_flow: string }[]>`
-    select x.entity_type, x.entity_id, x.value_date::text, x.net_flow::text from analytics_series x
-    join dirty_entities d on d.entity_type = x.entity_type and d.entity_id = x.entity_id
-    where x.net_flow <> 0 order by x.entity_type, x.entity_id, x.value_date`;
   const flows = new Map<string, { date: string; amount: string }[]>();
-  for (const f of flowRows) {
+  for (const f of await flowQuery) {
     const k = `${f.entity_type}:${f.entity_id}`;
     let list = flows.get(k);
     if (!list) flows.set(k, (list = []));
     list.push({ date: f.value_date, amount: f.net_flow });
   }
+
+  const points: (SeriesPoint | null)[] = new Array(pt.et.length).fill(null);
+  let answered = 0;
+  let next = 0;
   const out: Row[] = [];
-  for (const s of specs) {
+  for (const q of pointQueries) {
+    for (const { i, ...p } of await q) points[Number(i) - 1] = p;
+    answered = Math.min(answered + POINTS_PER_QUERY, pt.et.length);
+    // Points are numbered in spec order, so a spec is ready once both its points are in answered chunks.
+    for (; next < specs.length && Math.max(specs[next]!.base, specs[next]!.end) < answered; next++) {
+      const row = periodRowOf(specs[next]!);
+      const computed = metricRow(row);
+      if (computed) out.push(computed);
+    }
+  }
+  return writeRows(tx, kind, 'analytics_metrics', METRIC_COLUMNS, out);
+
+  function periodRowOf(s: (typeof specs)[number]): PeriodRow {
     const bb = benchAt(s.e.benchmark_id, s.from);
     const be = benchAt(s.e.benchmark_id, s.to);
-    const row: PeriodRow = {
+    return {
       entity_type: s.e.entity_type,
       entity_id: s.e.entity_id,
       period: s.period,
@@ -542,20 +566,22 @@ async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded')
       bench_to: be?.lg ?? null,
       bench_to_date: be?.date ?? null,
     };
-    if (!row.end?.date) continue;
+  }
+
+  function metricRow(row: PeriodRow): Row | null {
+    if (!row.end?.date) return null;
     const rfAnnual = yieldAt(row.to_date);
     const m = computePeriodMetrics(row, riskFreePerDay(rfAnnual));
-    if (m === null) continue;
+    if (m === null) return null;
     const entityFlows = flows.get(`${row.entity_type}:${row.entity_id}`) ?? [];
     const inPeriod = entityFlows.filter((f) => (row.base === null || f.date > row.base.date) && f.date <= row.end!.date);
-    out.push([
+    return [
       row.entity_type, row.entity_id, row.period, row.to_date, row.from_date, row.to_date, row.days, m.twrr, m.twrr_annualized,
       m.reported_return, periodXirr(row, inPeriod), row.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
       m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
       m.information_ratio, m.max_drawdown, rfAnnual, m.opening_value, m.closing_value, decString(sumMoney(inPeriod.map((f) => f.amount))), METHOD,
-    ]);
+    ];
   }
-  return writeRows(tx, kind, 'analytics_metrics', METRIC_COLUMNS, out);
 }
 
 /**
