@@ -160,13 +160,12 @@ export async function computeBook(
     phasesMs[name] = Math.round(now - t);
     t = now;
   };
-  const full = opts.full === true;
-
   // Claim the queue in its own short statements so imports never wait for a long compute; put it back on failure.
-  const claimed = full
+  const claimed = opts.full
     ? []
     : await sql<{ portfolio_id: number; from_date: string }[]>`delete from analytics_dirty returning portfolio_id, from_date::text`;
-  const claimedIdx = full ? [] : await sql<{ index_code: string; from_date: string }[]>`delete from analytics_index_dirty returning index_code, from_date::text`;
+  const claimedIdx = opts.full ? [] : await sql<{ index_code: string; from_date: string }[]>`delete from analytics_index_dirty returning index_code, from_date::text`;
+  const full = opts.full === true || (await mostlyUncomputed(sql, claimed.length));
   if (full) {
     await sql`delete from analytics_dirty`;
     await sql`delete from analytics_index_dirty`;
@@ -335,6 +334,18 @@ export async function computeBook(
     }
     throw err;
   }
+}
+
+/**
+ * A first load (most of the book dirty, most of it never computed) goes through the streaming full build: one pass
+ * over the book beats per-portfolio set-wise SQL from inception (demo book on PGlite: 46 s against 77 s).
+ */
+async function mostlyUncomputed(sql: Sql, dirty: number): Promise<boolean> {
+  if (dirty === 0) return false;
+  const [c] = await sql<{ total: number; computed: number }[]>`
+    select (select count(*) from portfolios)::int as total,
+           (select count(*) from analytics_entities where entity_type = 'portfolio' and as_of is not null)::int as computed`;
+  return c !== undefined && 2 * dirty >= c.total && 2 * c.computed < c.total;
 }
 
 /** SQL for (portfolio_id) rows of a group `d` (alias given) of the given level. */
