@@ -15,6 +15,8 @@ export interface WorkerState {
  */
 export class AnalyticsWorker {
   readonly state: WorkerState = { running: null, pending: null, lastResult: null, lastError: null };
+  /** Called after each successful run (notifications); `changed` is false when the run wrote nothing. A throwing listener is ignored. */
+  readonly onCompleted: ((run: { runId: number; trigger: string; changed: boolean; finishedAt: string }) => void)[] = [];
   private loop: Promise<void> | null = null;
 
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'log'>) {}
@@ -71,6 +73,14 @@ export class AnalyticsWorker {
                 where id = ${runId}`;
       this.state.lastResult = { ...result, trigger, finishedAt: new Date().toISOString(), ms };
       this.deps.log.info({ event: 'analytics', runId, trigger, ...result, ms }, 'analytics recomputed');
+      const completed = { runId, trigger, changed: result.seriesRows + result.metricRows > 0, finishedAt: this.state.lastResult.finishedAt };
+      for (const listener of this.onCompleted) {
+        try {
+          listener(completed);
+        } catch {
+          // a listener's failure is its own business, never the run's
+        }
+      }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.state.lastError = { message, at: new Date().toISOString() };
