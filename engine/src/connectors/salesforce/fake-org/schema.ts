@@ -252,6 +252,23 @@ export function buildSchema(options: SchemaOptions = {}): Map<string, ObjectDef>
     });
   }
 
+  // The engine's data-refresh Platform Event (force-app/main/default/objects/PMS_Data_Refresh__e): published by
+  // inserting it over REST; the fake keeps each published event as a record so tests can assert on it.
+  objects.push({
+    name: 'PMS_Data_Refresh__e',
+    keyPrefix: 'e01',
+    custom: true,
+    fields: [
+      f('ReplayId', 'string', { readOnly: true }),
+      f('CreatedDate', 'datetime', { readOnly: true }),
+      { ...ref('CreatedById', ['User'], 'CreatedBy'), readOnly: true },
+      f('Kind__c', 'string'),
+      f('Run_Id__c', 'string'),
+      f('As_Of__c', 'datetime'),
+      f('Scope__c', 'textarea'),
+    ],
+  });
+
   const byName = new Map<string, ObjectDef>();
   for (const o of objects) byName.set(o.name, o);
   for (const [objectName, extra] of Object.entries(customFields)) {
