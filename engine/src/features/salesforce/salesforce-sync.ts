@@ -35,6 +35,8 @@ export interface SyncContext {
   log?: Logger;
   /** Retry policy for every Salesforce call (tests shorten the backoff). */
   retry?: RetryOptions;
+  /** Called after a successful run (data-refresh notification); awaited, and its failure never fails the run. */
+  onSynced?: (run: SyncRun) => void | Promise<void>;
 }
 
 export interface SyncOptions {
@@ -132,7 +134,13 @@ async function syncClaimed(ctx: SyncContext, options: SyncOptions, claim: Awaite
       await db.sql`update sync_runs set write_back = ${db.sql.json(wb as never)} where id = ${runId}`;
     }
     log?.info({ event: 'sync', runId, status: 'succeeded', ...summary(), ms: Date.now() - started }, 'Salesforce sync succeeded');
-    return (await getSyncRun(db.sql, runId))!;
+    const finished = (await getSyncRun(db.sql, runId))!;
+    try {
+      await ctx.onSynced?.(finished);
+    } catch (err) {
+      log?.warn({ event: 'sync', runId, err }, 'the after-sync notification failed');
+    }
+    return finished;
   } finally {
     await claim.release();
   }
