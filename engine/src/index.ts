@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { loadEnv } from './env.js';
 import { ensureBootstrapKey, prepare } from './prepare.js';
 import { analyticsWorker, registerAnalytics } from './features/analytics/analytics-worker.js';
+import { registerNotifications } from './features/notifications/register-notifications.js';
 import { loadDemoBookIfEmpty } from './features/demo/load-demo-book.js';
 import { readDemoLogins } from './features/demo/demo-users.js';
 import { startImportInbox } from './jobs/import-inbox.js';
@@ -13,7 +14,8 @@ import { createLogger } from './lib/logger.js';
 const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL);
 const deps = await prepare(env, log);
-registerAnalytics(deps, { runAtStart: true });
+const analytics = registerAnalytics(deps, { runAtStart: true });
+const notifications = registerNotifications(deps, { analytics }); // SSE at /api/events; PMS_Data_Refresh__e when Salesforce is configured
 const bootstrap = await ensureBootstrapKey(deps);
 const app = createApp(deps);
 
@@ -31,6 +33,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ event: 'shutdown', signal }, 'shutting down: finishing requests in flight');
   const force = setTimeout(() => process.exit(1), 20_000).unref();
+  notifications.close(); // ends open event streams, which server.close() would otherwise wait for
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await inbox?.stop();
   // Let a running analytics recompute finish (it is one transaction; if cut off it rolls back, which is also safe).

@@ -13,6 +13,7 @@ import { reconciliationRoutes } from './reconciliation/reconciliation.routes.js'
 import { complianceRoutes } from './compliance/compliance.routes.js';
 import { exportRoutes } from './export/export.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
+import { eventRoutes } from './notifications/events.routes.js';
 
 /** Every feature's authenticated /api routes, mounted by createApp after the auth middleware. */
-export const apiRoutes = [importRoutes, clientRoutes, analyticsRoutes, sessionRoutes, userRoutes, auditRoutes, dashboardRoutes, performanceRoutes, portfolioRoutes, viewRoutes, syncRoutes, reconciliationRoutes, complianceRoutes, exportRoutes, reportRoutes];
+export const apiRoutes = [importRoutes, clientRoutes, analyticsRoutes, sessionRoutes, userRoutes, auditRoutes, dashboardRoutes, performanceRoutes, portfolioRoutes, viewRoutes, syncRoutes, reconciliationRoutes, complianceRoutes, exportRoutes, reportRoutes, eventRoutes];
