@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../app-env.js';
 import type { ClientScope } from '../../lib/scope.js';
+import { refreshBus } from '../notifications/refresh-bus.js';
 
 /**
  * Short-lived results of read queries, keyed by everything that shapes them: the route, the caller's client scope
@@ -34,12 +35,13 @@ export class ResultCache {
 
 const caches = new WeakMap<AppDeps, ResultCache>();
 
-/** The app's cache (one per deps), cleared after each import. */
+/** The app's cache (one per deps), cleared after each import and each data-refresh notification. */
 export function resultCache(deps: AppDeps): ResultCache {
   let cache = caches.get(deps);
   if (!cache) {
     const created = new ResultCache(deps.env.RESULT_CACHE_SECONDS * 1000);
     deps.onImported.push(() => created.clear());
+    refreshBus(deps).subscribe(() => created.clear()); // also after a Salesforce sync or an analytics run that changed figures
     caches.set(deps, created);
     cache = created;
   }

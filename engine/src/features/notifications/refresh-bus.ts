@@ -4,9 +4,9 @@
  * (GET /api/events, the stand-alone dashboard) and the Salesforce publisher (the PMS_Data_Refresh__e Platform
  * Event, which Lightning components receive through lightning/empApi). An event carries no client data.
  */
-import type { Logger } from "../../lib/logger.js";
+import type { Logger } from '../../lib/logger.js';
 
-export type RefreshKind = "import" | "sync" | "analytics";
+export type RefreshKind = 'import' | 'sync' | 'analytics';
 
 export interface DataRefreshEvent {
   kind: RefreshKind;
@@ -25,6 +25,8 @@ export class RefreshBus {
   private readonly listeners = new Set<RefreshListener>();
   private readonly closers = new Set<() => void>();
   private closed = false;
+  /** Set when a listener publishes every event to Salesforce (registerNotifications with the connector on). */
+  publishesToSalesforce = false;
   /** The last events published, newest last (for tests and diagnostics). */
   readonly recent: DataRefreshEvent[] = [];
 
@@ -41,23 +43,15 @@ export class RefreshBus {
     if (this.closed) return;
     this.recent.push(event);
     if (this.recent.length > 20) this.recent.shift();
-    this.log?.debug({ event: "refresh", ...event }, "data refresh published");
+    this.log?.debug({ event: 'refresh', ...event }, 'data refresh published');
     for (const listener of this.listeners) {
       try {
         const pending = listener(event);
-        if (pending && typeof pending.then === "function") {
-          pending.then(undefined, (err: unknown) =>
-            this.log?.warn(
-              { event: "refresh", kind: event.kind, err },
-              "a data-refresh listener failed",
-            ),
-          );
+        if (pending && typeof pending.then === 'function') {
+          pending.then(undefined, (err: unknown) => this.log?.warn({ event: 'refresh', kind: event.kind, err }, 'a data-refresh listener failed'));
         }
       } catch (err) {
-        this.log?.warn(
-          { event: "refresh", kind: event.kind, err },
-          "a data-refresh listener failed",
-        );
+        this.log?.warn({ event: 'refresh', kind: event.kind, err }, 'a data-refresh listener failed');
       }
     }
   }
