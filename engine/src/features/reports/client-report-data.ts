@@ -10,6 +10,7 @@ import type { Queryable } from '../../db/client.js';
 import { isClientVisible, type ClientScope } from '../../lib/scope.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint as StoredPoint } from '../analytics/period-metrics.js';
 import { hwmReport, loadFeeData } from '../compliance/hwm.js';
+import { loadFeePlans } from '../compliance/fee-plans.js';
 import { periodMetrics } from '../portfolios/portfolios.queries.js';
 import { growthSeries, type ClientReportData, type PeriodFigure } from '../../reports/client-report.js';
 
@@ -105,8 +106,14 @@ export async function loadClientReportData(sql: Queryable, p: ClientReportParams
     feeTotals(sql, ids, null, asOf),
   ]);
 
-  // High-water marks: the compliance feature's replay of each portfolio's plan over its values up to the as-of date.
-  const feeData = await loadFeeData(sql, { scope: p.scope, portfolioIds: portfolios.filter((x) => x.performanceFeeRate !== null && Number(x.performanceFeeRate) > 0).map((x) => x.id) });
+  // High-water marks: the compliance feature's replay of each portfolio's plan over its values up to the as-of date,
+  // for the portfolios whose resolved plan (stored plan → config → master rates, methodology §10.6) has a performance fee.
+  const plans = await loadFeePlans(sql, { scope: p.scope, portfolioIds: ids });
+  const withPerformanceFee = ids.filter((id) => {
+    const plan = plans.get(id)?.plan;
+    return plan !== undefined && new Decimal(plan.performanceFeeRate).gt(0);
+  });
+  const feeData = await loadFeeData(sql, { scope: p.scope, portfolioIds: withPerformanceFee });
   const hwm = feeData.map((d) =>
     hwmReport({ ...d, valuations: d.valuations.filter((v) => v.date <= asOf), flows: d.flows.filter((f) => f.date <= asOf), fees: d.fees.filter((f) => f.date <= asOf) }),
   );
