@@ -22,6 +22,7 @@ function platformAdapters() {
   return {
     name: 'pms-platform-adapters',
     resolveId(id) {
+      if (id === '@salesforce/apex') return path.join(shims, 'apex.js'); // refreshApex
       if (id.startsWith('@salesforce/apex/')) return VIRTUAL + id;
       if (id.startsWith('@salesforce/resourceUrl/')) return VIRTUAL + id;
       if (id === '@salesforce/gate/bc.260.enableComboboxElementInternals') return VIRTUAL + id;

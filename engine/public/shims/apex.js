@@ -53,6 +53,13 @@ const METHODS = {
   },
 };
 
+const REFRESH = Symbol('refreshApex');
+
+/** `refreshApex` of '@salesforce/apex': refetches a wired result this adapter emitted. */
+export function refreshApex(value) {
+  return value && typeof value[REFRESH] === 'function' ? value[REFRESH]() : Promise.resolve();
+}
+
 /** A wire adapter that calls `fn` with the wire's config and emits { data, error } like Apex wires do. */
 function wireAdapterFor(fn) {
   return class ApexWireAdapter {
@@ -75,12 +82,17 @@ function wireAdapterFor(fn) {
     }
     fetch() {
       // Apex wires skip a call while a reactive parameter is still undefined.
-      if (Object.values(this.config).some((v) => v === undefined)) return;
+      if (!this.config || Object.values(this.config).some((v) => v === undefined)) return Promise.resolve();
       const seq = ++this.seq;
-      fn(this.config).then(
-        (data) => seq === this.seq && this.callback({ data, error: undefined }),
-        (error) => seq === this.seq && this.callback({ data: undefined, error }),
+      return fn(this.config).then(
+        (data) => seq === this.seq && this.emit({ data, error: undefined }),
+        (error) => seq === this.seq && this.emit({ data: undefined, error }),
       );
+    }
+    emit(value) {
+      // refreshApex(value) refetches with the same config; the old value stays on screen until the new one arrives.
+      Object.defineProperty(value, REFRESH, { value: () => this.fetch(), enumerable: false });
+      this.callback(value);
     }
   };
 }

@@ -2,6 +2,8 @@ import { LightningElement, api, wire } from 'lwc';
 import { CurrentPageReference, NavigationMixin } from 'lightning/navigation';
 import getClients from '@salesforce/apex/PmsEngineController.getClients';
 import getClientAnalytics from '@salesforce/apex/PmsEngineController.getClientAnalytics';
+import { refreshApex } from '@salesforce/apex';
+import { refreshWired, subscribeToRefresh } from 'c/pmsRefresh';
 import { formatCount, formatDate, formatInrUnit, getAmountUnit, onAmountUnitChange, returnLabel, toDisplayNumber, toQuery } from 'c/pmsFormat';
 
 const FILTER_KEYS = ['year', 'aumMin', 'aumMax', 'sebiCategory', 'strategy', 'period', 'returnMetric', 'returnMin', 'returnMax', 'riskProfile', 'rm', 'city', 'state', 'status', 'q'];
@@ -45,13 +47,17 @@ export default class PmsClientAnalytics extends NavigationMixin(LightningElement
   }
 
   @wire(getClients, { query: '$listQuery' })
-  wiredList({ data, error }) {
+  wiredList(result) {
+    const { data, error } = result;
+    this.listResult = result;
     this.list = data;
     this.listError = error;
   }
 
   @wire(getClientAnalytics, { query: '$analyticsQuery' })
-  wiredAnalytics({ data, error }) {
+  wiredAnalytics(result) {
+    const { data, error } = result;
+    this.analyticsResult = result;
     this.analytics = data;
     this.analyticsError = error;
   }
@@ -60,10 +66,18 @@ export default class PmsClientAnalytics extends NavigationMixin(LightningElement
     this.unsubscribe = onAmountUnitChange((u) => {
       this.unit = u;
     });
+    this.stopRefresh = subscribeToRefresh(() => this.refresh()); // PMS_Data_Refresh__e: refetch, old rows stay meanwhile
   }
 
   disconnectedCallback() {
     if (this.unsubscribe) this.unsubscribe();
+    if (this.stopRefresh) this.stopRefresh();
+  }
+
+  /** Refetches the list and the charts. */
+  @api
+  refresh() {
+    return refreshWired(refreshApex, [this.listResult, this.analyticsResult]);
   }
 
   get period() {

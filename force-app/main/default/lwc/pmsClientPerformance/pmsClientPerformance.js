@@ -2,6 +2,8 @@ import { LightningElement, api, wire } from 'lwc';
 import getPortfolios from '@salesforce/apex/PmsEngineController.getPortfolios';
 import getPerformance from '@salesforce/apex/PmsEngineController.getPerformance';
 import resolveClientId from '@salesforce/apex/PmsEngineController.resolveClientId';
+import { refreshApex } from '@salesforce/apex';
+import { refreshWired, subscribeToRefresh } from 'c/pmsRefresh';
 import { PERIODS, PERIOD_LABELS, formatDate, formatInr, formatInrUnit, formatNumber, formatPercent, getAmountUnit, onAmountUnitChange, returnLabel, toQuery } from 'c/pmsFormat';
 
 const HOLDING_COLUMNS = [
@@ -83,14 +85,24 @@ export default class PmsClientPerformance extends LightningElement {
           this.resolveError = e;
         });
     }
+    this.stopRefresh = subscribeToRefresh(() => this.refresh()); // PMS_Data_Refresh__e: refetch, chart stays meanwhile
   }
 
   disconnectedCallback() {
     if (this.unsubscribe) this.unsubscribe();
+    if (this.stopRefresh) this.stopRefresh();
+  }
+
+  /** Refetches the client's portfolios and the performance series. */
+  @api
+  refresh() {
+    return refreshWired(refreshApex, [this.portfoliosResult, this.perfResult]);
   }
 
   @wire(getPortfolios, { clientId: '$_clientId' })
-  wiredPortfolios({ data, error }) {
+  wiredPortfolios(result) {
+    const { data, error } = result;
+    this.portfoliosResult = result;
     this.data = data;
     this.error = error;
   }
@@ -108,7 +120,9 @@ export default class PmsClientPerformance extends LightningElement {
   }
 
   @wire(getPerformance, { query: '$perfQuery' })
-  wiredPerformance({ data, error }) {
+  wiredPerformance(result) {
+    const { data, error } = result;
+    this.perfResult = result;
     this.perf = data;
     this.perfError = error;
   }

@@ -1,5 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import getCompliance from '@salesforce/apex/PmsEngineController.getCompliance';
+import { refreshApex } from '@salesforce/apex';
+import { refreshWired, subscribeToRefresh } from 'c/pmsRefresh';
 import { PERIODS, PERIOD_LABELS, formatCount, formatDate, toQuery } from 'c/pmsFormat';
 
 const label = (k) => k.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
@@ -30,9 +32,25 @@ export default class PmsCompliance extends LightningElement {
   }
 
   @wire(getCompliance, { query: '$query' })
-  wired({ data, error }) {
+  wired(result) {
+    const { data, error } = result;
+    this.result = result;
     this.data = data;
     this.error = error;
+  }
+
+  connectedCallback() {
+    this.stopRefresh = subscribeToRefresh(() => this.refresh()); // PMS_Data_Refresh__e: refetch, old figures stay meanwhile
+  }
+
+  disconnectedCallback() {
+    if (this.stopRefresh) this.stopRefresh();
+  }
+
+  /** Refetches the compliance figures. */
+  @api
+  refresh() {
+    return refreshWired(refreshApex, [this.result]);
   }
 
   get loading() {

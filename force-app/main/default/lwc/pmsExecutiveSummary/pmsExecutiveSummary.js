@@ -2,6 +2,8 @@ import { LightningElement, api, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import getExecutiveSummary from '@salesforce/apex/PmsEngineController.getExecutiveSummary';
 import getPerformance from '@salesforce/apex/PmsEngineController.getPerformance';
+import { refreshApex } from '@salesforce/apex';
+import { refreshWired, subscribeToRefresh } from 'c/pmsRefresh';
 import { PERIODS, PERIOD_LABELS, formatCount, formatDate, formatInrUnit, formatPercent, getAmountUnit, onAmountUnitChange, returnLabel, setAmountUnit, toDisplayNumber, toQuery } from 'c/pmsFormat';
 
 const RANK_COLUMNS = [
@@ -38,13 +40,17 @@ export default class PmsExecutiveSummary extends NavigationMixin(LightningElemen
   }
 
   @wire(getExecutiveSummary, { query: '$query' })
-  wiredSummary({ data, error }) {
+  wiredSummary(result) {
+    const { data, error } = result;
+    this.summaryResult = result;
     this.summary = data;
     this.error = error;
   }
 
   @wire(getPerformance, { query: '$perfQuery' })
-  wiredPerformance({ data, error }) {
+  wiredPerformance(result) {
+    const { data, error } = result;
+    this.performanceResult = result;
     this.performance = data;
     this.perfError = error;
   }
@@ -53,10 +59,19 @@ export default class PmsExecutiveSummary extends NavigationMixin(LightningElemen
     this.unsubscribe = onAmountUnitChange((u) => {
       this.unit = u;
     });
+    // After an import, sync or analytics run (PMS_Data_Refresh__e): refetch, keeping today's figures on screen meanwhile.
+    this.stopRefresh = subscribeToRefresh(() => this.refresh());
   }
 
   disconnectedCallback() {
     if (this.unsubscribe) this.unsubscribe();
+    if (this.stopRefresh) this.stopRefresh();
+  }
+
+  /** Refetches every wired result (public so a parent page can ask too). */
+  @api
+  refresh() {
+    return refreshWired(refreshApex, [this.summaryResult, this.performanceResult]);
   }
 
   get loading() {

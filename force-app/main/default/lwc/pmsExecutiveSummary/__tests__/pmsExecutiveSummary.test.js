@@ -3,6 +3,8 @@ import PmsExecutiveSummary from 'c/pmsExecutiveSummary';
 import getExecutiveSummary from '@salesforce/apex/PmsEngineController.getExecutiveSummary';
 import getPerformance from '@salesforce/apex/PmsEngineController.getPerformance';
 import { getNavigateCalledWith } from 'lightning/navigation';
+import { refreshApex } from '@salesforce/apex';
+import { subscribe, unsubscribe } from 'lightning/empApi';
 
 // Captured from GET /api/dashboard/executive?period=1Y and /api/performance?scope=firm on the demo book.
 const EXECUTIVE = require('./data/executive.json');
@@ -11,6 +13,7 @@ const PERFORMANCE = require('./data/performance.json');
 jest.mock('@salesforce/apex/PmsEngineController.getExecutiveSummary', () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }), { virtual: true });
 jest.mock('@salesforce/apex/PmsEngineController.getPerformance', () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }), { virtual: true });
 jest.mock('@salesforce/apex/PmsEngineController.getExportAvailability', () => ({ default: jest.fn().mockResolvedValue({ pdf: false, xlsx: false }) }), { virtual: true });
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn().mockResolvedValue(undefined) }), { virtual: true });
 jest.mock('@salesforce/apex/PmsEngineController.exportFile', () => ({ default: jest.fn() }), { virtual: true });
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -97,5 +100,30 @@ describe('c-pms-executive-summary', () => {
     getPerformance.emit(PERFORMANCE);
     await flush();
     await expect(el).toBeAccessible();
+  });
+  it('refetches both wires after a PMS_Data_Refresh__e burst, keeping the tiles on screen, and unsubscribes on disconnect', async () => {
+    const sub = { id: 9, channel: '/event/PMS_Data_Refresh__e' };
+    subscribe.mockResolvedValueOnce(sub);
+    const el = mount();
+    getExecutiveSummary.emit(EXECUTIVE);
+    getPerformance.emit(PERFORMANCE);
+    await flush();
+    expect(subscribe).toHaveBeenCalledWith('/event/PMS_Data_Refresh__e', -1, expect.any(Function));
+    const deliver = subscribe.mock.calls[0][2];
+    jest.useFakeTimers();
+    try {
+      deliver({ data: { payload: { Kind__c: 'import', Run_Id__c: '12' } } });
+      deliver({ data: { payload: { Kind__c: 'analytics', Run_Id__c: '5' } } });
+      jest.advanceTimersByTime(1000);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(refreshApex).toHaveBeenCalledTimes(2); // one burst → one refresh of each wire
+    expect(refreshApex.mock.calls.map(([r]) => r.data)).toEqual([EXECUTIVE, PERFORMANCE]);
+    await flush();
+    expect(el.shadowRoot.querySelector('[aria-busy="true"]')).toBeNull(); // no skeleton while refreshing
+    expect(el.shadowRoot.querySelector('[data-kpis]')).not.toBeNull();
+    document.body.removeChild(el);
+    expect(unsubscribe).toHaveBeenCalledWith(sub, expect.any(Function));
   });
 });
