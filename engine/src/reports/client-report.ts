@@ -100,7 +100,7 @@ export function periodTable(periods: PeriodFigure[], branding: Branding, opts: {
       { header: 'Portfolio (TWRR)', align: 'right', cell: (p) => ({ ...signed(branding, p.reportedReturn), alignment: 'right' }) },
       { header: 'Benchmark', align: 'right', cell: (p) => ({ ...signed(branding, p.benchmarkReported), alignment: 'right' }) },
       { header: 'Excess', align: 'right', cell: (p) => ({ ...signed(branding, p.excessReturn), alignment: 'right' }) },
-      ...(opts.xirr === false ? [] : [{ header: 'XIRR', align: 'right' as const, cell: (p: PeriodFigure) => ({ ...signed(branding, p.xirr), alignment: 'right' }) }]),
+      ...(opts.xirr === false ? [] : [{ header: 'XIRR p.a.', align: 'right' as const, cell: (p: PeriodFigure) => ({ ...signed(branding, p.xirr), alignment: 'right' }) }]),
     ],
     periods,
     { empty: 'No complete period yet: returns are shown only for periods lived through entirely (SEBI).' },

@@ -32,7 +32,7 @@ export function clientSheet(
       { header: 'AUM (₹)', type: 'money', width: 20, value: (r) => r.aum },
       { header: 'AUM as of', type: 'date', width: 13, value: (r) => r.aumAsOf },
       { header: returnHeader, type: 'percent', width: 16, value: (r) => r.return },
-      { header: `XIRR ${q.filters.period}`, type: 'percent', width: 12, value: (r) => r.xirr },
+      { header: `XIRR p.a. ${q.filters.period}`, type: 'percent', width: 12, value: (r) => r.xirr },
     ],
     rows: (async function* () {
       for (let page = 1; ; page++) {
