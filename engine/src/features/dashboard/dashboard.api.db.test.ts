@@ -130,6 +130,15 @@ describe('dashboards', () => {
     expect(all.bottomPortfolios.map((p: { portfolioCode: string }) => p.portfolioCode)).toEqual(['WS0000102', 'WS0000101']);
     const filtered = await json(await t.app.request('/api/dashboard/executive?period=1M&rm=RM003', { headers: cio.headers(false) }));
     expect(filtered.figures).toMatchObject({ aum: '7570112.40', clients: 2 });
+    // SEBI categories from each portfolio's latest valuation: Equity = WS0000101 99,87,310.25 (LCE) + WS0000104 nothing valued (MSC);
+    // Debt = WS0000102 75,70,112.40 (DBT); Hybrid = WS0000103 nothing valued (HYB, closed). 99,87,310.25 + 75,70,112.40 = 1,75,57,422.65 = figures.aum.
+    expect(all.categoryMix.rows).toEqual([
+      { label: 'Equity', portfolios: 2, aum: '9987310.25' },
+      { label: 'Debt', portfolios: 1, aum: '7570112.40' },
+      { label: 'Hybrid', portfolios: 1, aum: '0' },
+    ]);
+    expect(all.categoryMix.labels).toEqual(['Equity', 'Debt', 'Hybrid']);
+    expect(mine.categoryMix.rows).toEqual([{ label: 'Equity', portfolios: 2, aum: '9987310.25' }, { label: 'Hybrid', portfolios: 1, aum: '0' }]);
     expect(await lastAudit('dashboard.executive')).toMatchObject({ actor_role: 'management' });
   });
 
@@ -151,6 +160,9 @@ describe('dashboards', () => {
     expect(clients.figures).toEqual({ clients: 2, aum: '7570112.40' }); // 75,70,112.40 + nothing for C000104
     expect(clients.onboardingTrend).toEqual({ labels: ['2021-01-01', '2023-01-01'], datasets: [{ label: 'New clients', data: [1, 1] }] });
     expect(clients.rmDistribution.labels).toEqual(['Kavita Iyer']);
+    // Rows carry the RM's id and code, so a chart segment can filter the list with ?rm=RM003.
+    const [kavitaRm] = await t.db.sql<{ id: number }[]>`select id from relationship_managers where rm_code = 'RM003'`;
+    expect(clients.rmDistribution.rows).toEqual([{ label: 'Kavita Iyer', rmId: kavitaRm!.id, rmCode: 'RM003', clients: 2, aum: '7570112.40' }]);
     expect(clients.topClients.rows.map((r: { clientCode: string }) => r.clientCode)).toEqual(['C000102', 'C000104']);
     const perf = await json(await t.app.request('/api/dashboard/performance?period=1M', { headers: kavita.headers(false) }));
     expect(perf.riskReturn.points).toEqual([{ portfolioId: pf.WS0000102, portfolioCode: 'WS0000102', volatility: 0.05, return: 0.01 }]);

@@ -49,6 +49,19 @@ export async function strategyOverview(sql: Queryable, q: ClientQuery) {
     group by s.code, s.name order by s.code`;
 }
 
+/**
+ * AUM by SEBI category (Equity, Debt, Hybrid, Multi Asset): each visible portfolio's latest valuation, grouped by its
+ * strategy's category. Valued like the headline AUM (latest valuation per portfolio), so the categories sum to it.
+ */
+export async function categoryMix(sql: Queryable, q: ClientQuery) {
+  return sql<{ label: string; portfolios: number; aum: string }[]>`
+    with ${scoped(sql, q)}
+    select coalesce(s.sebi_category, 'Unknown') as label, count(*)::int as portfolios, coalesce(sum(v.market_value), 0)::text as aum
+    from fp join strategies s on s.id = fp.strategy_id
+    left join lateral (select market_value from valuations v where v.portfolio_id = fp.id order by valuation_date desc limit 1) v on true
+    group by 1 order by coalesce(sum(v.market_value), 0) desc, 1`;
+}
+
 export async function rankedPortfolios(sql: Queryable, q: ClientQuery, n: number) {
   const rows = await sql<{ portfolioId: number; portfolioCode: string; clientId: number; clientName: string; return: number; benchmarkReturn: number | null; top: string; bottom: string }[]>`
     with ${scoped(sql, q)}, r as (
@@ -84,11 +97,12 @@ export async function countBy(sql: Queryable, q: ClientQuery, column: 'risk_prof
     from fc group by 1 order by sum(aum) desc nulls last, 1`;
 }
 
+/** Clients and AUM per RM; rmId and rmCode (null for unassigned clients) let a chart segment filter the list (?rm=code). */
 export async function byRm(sql: Queryable, q: ClientQuery) {
-  return sql<{ label: string; clients: number; aum: string }[]>`
+  return sql<{ label: string; rmId: number | null; rmCode: string | null; clients: number; aum: string }[]>`
     with ${scoped(sql, q)}
-    select coalesce(rm.name, 'Unassigned') as label, count(*)::int as clients, coalesce(sum(fc.aum), 0)::text as aum
-    from fc left join relationship_managers rm on rm.id = fc.rm_id group by 1 order by sum(fc.aum) desc nulls last, 1`;
+    select coalesce(rm.name, 'Unassigned') as label, rm.id as "rmId", rm.rm_code as "rmCode", count(*)::int as clients, coalesce(sum(fc.aum), 0)::text as aum
+    from fc left join relationship_managers rm on rm.id = fc.rm_id group by rm.id, rm.rm_code, rm.name order by sum(fc.aum) desc nulls last, 1, 3`;
 }
 
 export async function onboardingTrend(sql: Queryable, q: ClientQuery, grain: Grain) {

@@ -23,6 +23,7 @@ const ExecutiveResponse = z
     ...Common,
     figures: z.object({ aum: z.string(), clients: z.number().int(), activeClients: z.number().int(), portfolios: z.number().int(), inflows: z.string(), outflows: z.string(), netFlows: z.string() }),
     performanceOverview: Chart.extend({ rows: Rows }),
+    categoryMix: Chart.extend({ rows: Rows }).openapi({ description: 'AUM and portfolios by SEBI category (latest valuation of each portfolio; sums to figures.aum)' }),
     topPortfolios: Rows,
     bottomPortfolios: Rows,
     riskDistribution: Chart,
@@ -86,8 +87,15 @@ export const dashboardRoutes = new OpenAPIHono<AppEnv>()
   .openapi(dashRoute('executive', 'Executive dashboard: AUM, flows, clients, performance vs benchmarks, top/bottom portfolios, risk mix, AUM trend', ExecutiveResponse), async (c) => {
     const sql = c.var.deps.db.sql;
     const x = await context(c, c.req.valid('query'));
-    const [figures, overview, ranked, risk, trend] = await cached(c, 'executive', x, () =>
-      Promise.all([d.headline(sql, x.q, x.range), d.strategyOverview(sql, x.q), d.rankedPortfolios(sql, x.q, 5), d.countBy(sql, x.q, 'risk_profile'), d.aumTrend(sql, x.q, x.grain, x.range)]),
+    const [figures, overview, ranked, risk, trend, categories] = await cached(c, 'executive', x, () =>
+      Promise.all([
+        d.headline(sql, x.q, x.range),
+        d.strategyOverview(sql, x.q),
+        d.rankedPortfolios(sql, x.q, 5),
+        d.countBy(sql, x.q, 'risk_profile'),
+        d.aumTrend(sql, x.q, x.grain, x.range),
+        d.categoryMix(sql, x.q),
+      ]),
     );
     await auditRequest(c, { action: 'dashboard.executive', resource: 'dashboard', details: { filters: x.q.filters, grain: x.grain } });
     return c.json(
@@ -95,6 +103,7 @@ export const dashboardRoutes = new OpenAPIHono<AppEnv>()
         ...x.common,
         figures,
         performanceOverview: { ...chart(overview, 'strategy', ['Return (AUM-weighted)', 'return'], ['Benchmark', 'benchmarkReturn']), rows: overview },
+        categoryMix: { ...chart(categories, 'label', ['AUM', 'aum'], ['Portfolios', 'portfolios']), rows: categories },
         topPortfolios: ranked.top,
         bottomPortfolios: ranked.bottom,
         riskDistribution: chart(risk, 'label', ['Clients', 'clients'], ['AUM', 'aum']),
