@@ -4,7 +4,7 @@ import getClients from '@salesforce/apex/PmsEngineController.getClients';
 import getClientAnalytics from '@salesforce/apex/PmsEngineController.getClientAnalytics';
 import { refreshApex } from '@salesforce/apex';
 import { refreshWired, subscribeToRefresh } from 'c/pmsRefresh';
-import { formatCount, formatDate, formatInrUnit, getAmountUnit, onAmountUnitChange, returnLabel, toDisplayNumber, toQuery } from 'c/pmsFormat';
+import { formatBucket, formatCount, formatDate, formatInrUnit, getAmountUnit, onAmountUnitChange, returnLabel, toDisplayNumber, toQuery } from 'c/pmsFormat';
 
 const FILTER_KEYS = ['year', 'aumMin', 'aumMax', 'sebiCategory', 'strategy', 'period', 'returnMetric', 'returnMin', 'returnMax', 'riskProfile', 'rm', 'city', 'state', 'status', 'q'];
 const PAGE_SIZE = 25;
@@ -152,7 +152,8 @@ export default class PmsClientAnalytics extends NavigationMixin(LightningElement
     return this.chart(this.analytics && this.analytics.topClients, 0, true);
   }
   get onboarding() {
-    return this.chart(this.analytics && this.analytics.onboardingTrend, 0, false);
+    const c = this.chart(this.analytics && this.analytics.onboardingTrend, 0, false);
+    return { ...c, labels: c.labels.map((l) => formatBucket(l, this.grain)) };
   }
   get rmDistribution() {
     return this.chart(this.analytics && this.analytics.rmDistribution, 1, true);
@@ -201,6 +202,14 @@ export default class PmsClientAnalytics extends NavigationMixin(LightningElement
 
   handleNext() {
     if (!this.noNext) this.page += 1;
+  }
+
+  /** An RM's bar filters the list by that RM (rows carry rmCode; unassigned clients have none). */
+  handleRmSelect(event) {
+    const row = ((this.analytics && this.analytics.rmDistribution && this.analytics.rmDistribution.rows) || [])[event.detail.index];
+    if (!row || !row.rmCode) return;
+    this.filters = { ...this.filters, rm: row.rmCode };
+    this.page = 1;
   }
 
   handleGeographySelect(event) {

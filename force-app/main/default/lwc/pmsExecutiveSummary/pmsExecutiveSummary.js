@@ -14,7 +14,7 @@ const RANK_COLUMNS = [
 ];
 
 /**
- * Home page: KPI tiles (AUM, net flows, clients, TWRR vs benchmark), AUM trend, strategy mix,
+ * Home page: KPI tiles (AUM, net flows, clients, TWRR vs benchmark), AUM trend, strategy and SEBI-category mix,
  * risk distribution, top and bottom portfolios. Data: GET /api/dashboard/executive and
  * GET /api/performance?scope=firm (an RM's "firm" is their own book). Segments and rows drill down.
  */
@@ -160,6 +160,10 @@ export default class PmsExecutiveSummary extends NavigationMixin(LightningElemen
     const rows = (this.summary && this.summary.performanceOverview && this.summary.performanceOverview.rows) || [];
     return { labels: rows.map((r) => r.strategy), datasets: [{ label: `AUM (${this.unit === 'lakh' ? '₹ L' : '₹ Cr'})`, data: rows.map((r) => toDisplayNumber(r.aum, this.unit)) }] };
   }
+  /** AUM by SEBI category (Equity, Debt, Hybrid, Multi Asset), from the API's categoryMix. */
+  get categoryMix() {
+    return this.chartOf(this.summary && this.summary.categoryMix, 0, true);
+  }
   get strategyReturns() {
     return this.chartOf(this.summary && this.summary.performanceOverview);
   }
@@ -216,6 +220,10 @@ export default class PmsExecutiveSummary extends NavigationMixin(LightningElemen
 
   handleStrategySelect(event) {
     this.navigateToClients({ strategy: event.detail.label });
+  }
+
+  handleCategorySelect(event) {
+    this.navigateToClients({ sebiCategory: event.detail.label });
   }
 
   handleRiskSelect(event) {

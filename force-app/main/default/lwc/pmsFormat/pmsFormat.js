@@ -103,6 +103,26 @@ export function formatDate(iso) {
 }
 
 /** "1Y · TWRR · as of 10-Dec-2025": every return carries its period, method and as-of date. */
+/**
+ * Label of a chart bucket the engine gives as its first day (YYYY-MM-DD) at a grain: yearly '2024' (calendar year, as
+ * the engine buckets), quarterly in India's financial year ('2025-04-01' → 'Q1 FY26', '2025-01-01' → 'Q4 FY25'),
+ * monthly 'Apr 2025', daily as formatDate. Anything else is returned as given.
+ */
+export function formatBucket(label, grain) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(label || ''));
+  if (!m) return label;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  if (grain === 'yearly') return String(year);
+  if (grain === 'quarterly') {
+    const fyEnd = month >= 4 ? year + 1 : year; // FY26 runs April 2025 to March 2026
+    const quarter = Math.floor(((month + 8) % 12) / 3) + 1; // Apr–Jun Q1, Jul–Sep Q2, Oct–Dec Q3, Jan–Mar Q4
+    return `Q${quarter} FY${String(fyEnd % 100).padStart(2, '0')}`;
+  }
+  if (grain === 'monthly') return `${MONTHS[month - 1]} ${year}`;
+  return formatDate(label);
+}
+
 export function returnLabel({ period, method = 'TWRR', asOf }) {
   const parts = [period, method];
   if (asOf) parts.push(`as of ${formatDate(asOf)}`);

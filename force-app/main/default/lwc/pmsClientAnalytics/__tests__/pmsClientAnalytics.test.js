@@ -86,4 +86,25 @@ describe('c-pms-client-analytics', () => {
     await flush();
     await expect(el).toBeAccessible();
   });
+  it('filters the list by the RM of a clicked RM bar', async () => {
+    const el = mount();
+    // The captured rows predate rmId/rmCode: give the first one (Ira Khandelwal) her code as the API now does.
+    const rows = DASHBOARD.rmDistribution.rows.map((r, i) => (i === 0 ? { ...r, rmId: 6, rmCode: 'RM006' } : { ...r, rmId: null, rmCode: null }));
+    getClients.emit(CLIENTS);
+    getClientAnalytics.emit({ ...DASHBOARD, rmDistribution: { ...DASHBOARD.rmDistribution, rows } });
+    await flush();
+    el.shadowRoot.querySelector('c-pms-chart.rm').dispatchEvent(new CustomEvent('segmentselect', { detail: { label: rows[0].label, index: 0 } }));
+    await flush();
+    expect(getClients.getLastConfig()).toEqual({ query: 'order=desc&page=1&pageSize=25&rm=RM006&sort=aum' });
+    el.shadowRoot.querySelector('c-pms-chart.rm').dispatchEvent(new CustomEvent('segmentselect', { detail: { label: rows[1].label, index: 1 } }));
+    await flush();
+    expect(getClients.getLastConfig().query).toContain('rm=RM006'); // a row without a code changes nothing
+  });
+
+  it('labels the yearly onboarding trend by year', async () => {
+    const el = mount();
+    getClientAnalytics.emit(DASHBOARD);
+    await flush();
+    expect(el.shadowRoot.querySelector('c-pms-chart.onboarding').labels.slice(0, 3)).toEqual(['2020', '2021', '2022']);
+  });
 });

@@ -4,6 +4,7 @@ import getExecutiveSummary from '@salesforce/apex/PmsEngineController.getExecuti
 import getPerformance from '@salesforce/apex/PmsEngineController.getPerformance';
 import { getNavigateCalledWith } from 'lightning/navigation';
 import { refreshApex } from '@salesforce/apex';
+import { setAmountUnit } from 'c/pmsFormat';
 import { subscribe, unsubscribe } from 'lightning/empApi';
 
 // Captured from GET /api/dashboard/executive?period=1Y and /api/performance?scope=firm on the demo book.
@@ -125,5 +126,17 @@ describe('c-pms-executive-summary', () => {
     expect(el.shadowRoot.querySelector('[data-kpis]')).not.toBeNull();
     document.body.removeChild(el);
     expect(unsubscribe).toHaveBeenCalledWith(sub, expect.any(Function));
+  });
+  it('shows the SEBI category mix (not the strategy mix) and drills down by category', async () => {
+    setAmountUnit('crore'); // the lakh test above leaves the shared unit on lakh
+    const el = mount();
+    getExecutiveSummary.emit(EXECUTIVE);
+    await flush();
+    const chart = el.shadowRoot.querySelector('c-pms-chart.category-mix');
+    expect(chart.labels).toEqual(['Equity', 'Debt', 'Hybrid', 'Multi Asset']);
+    // categoryMix.rows aum in ₹ crore: 14000000000.00 → 1400; 3510931667.74 → 351.093166774; with 250 + 150 that is 2151.093166774 = figures.aum 21510931667.74 / 1e7
+    expect(chart.series[0].data).toEqual([1400, 351.093166774, 250, 150]);
+    chart.dispatchEvent(new CustomEvent('segmentselect', { detail: { label: 'Debt', index: 1 } }));
+    expect(getNavigateCalledWith().state).toEqual({ c__sebiCategory: 'Debt' });
   });
 });

@@ -1,4 +1,4 @@
-import { formatDate, formatInr, formatInrUnit, formatPercent, groupIndian, returnLabel, toQuery } from 'c/pmsFormat';
+import { formatBucket, formatDate, formatInr, formatInrUnit, formatPercent, groupIndian, returnLabel, toQuery } from 'c/pmsFormat';
 
 describe('pmsFormat', () => {
   it('groups digits the Indian way and keeps paise exact from the decimal string', () => {
@@ -21,5 +21,15 @@ describe('pmsFormat', () => {
     expect(formatDate('2025-12-10')).toBe('10-Dec-2025');
     expect(returnLabel({ period: '1Y', method: 'TWRR', asOf: '2025-12-10' })).toBe('1Y · TWRR · as of 10-Dec-2025');
     expect(toQuery({ b: 'x y', a: 1, c: '' })).toBe('a=1&b=x%20y');
+  });
+  it('labels chart buckets by grain: calendar year, Indian financial-year quarter, month', () => {
+    expect(formatBucket('2024-01-01', 'yearly')).toBe('2024');
+    expect(formatBucket('2025-04-01', 'quarterly')).toBe('Q1 FY26'); // April–June 2025 opens FY 2025-26
+    expect(formatBucket('2025-10-01', 'quarterly')).toBe('Q3 FY26');
+    expect(formatBucket('2026-01-01', 'quarterly')).toBe('Q4 FY26');
+    expect(formatBucket('2025-01-01', 'quarterly')).toBe('Q4 FY25');
+    expect(formatBucket('2025-07-01', 'monthly')).toBe('Jul 2025');
+    expect(formatBucket('2025-07-14', 'daily')).toBe('14-Jul-2025');
+    expect(formatBucket('Unknown', 'yearly')).toBe('Unknown');
   });
 });
