@@ -1,4 +1,5 @@
 import { LightningElement, api, wire } from 'lwc';
+import { CurrentPageReference, NavigationMixin } from 'lightning/navigation';
 import getPortfolios from '@salesforce/apex/PmsEngineController.getPortfolios';
 import getPerformance from '@salesforce/apex/PmsEngineController.getPerformance';
 import resolveClientId from '@salesforce/apex/PmsEngineController.resolveClientId';
@@ -44,7 +45,7 @@ const AMOUNT_KEYS = /amount|value|price|rate|brokerage|stt|fee|tax|charges/i;
  * holdings and transactions (sortable), flows, fees, high-water-mark status.
  * Data: GET /api/portfolios/{clientId} and GET /api/performance?scope=client|portfolio.
  */
-export default class PmsClientPerformance extends LightningElement {
+export default class PmsClientPerformance extends NavigationMixin(LightningElement) {
   /** Salesforce Account Id on a record page; resolved to the engine's client through PMS_Client_Code__c. */
   @api recordId;
   _clientId;
@@ -56,6 +57,7 @@ export default class PmsClientPerformance extends LightningElement {
   period = '1Y';
   customFrom = '';
   customTo = '';
+  pageRef;
   selectedPortfolioId = 'all';
   unit = getAmountUnit();
   holdingColumns = HOLDING_COLUMNS;
@@ -379,16 +381,46 @@ export default class PmsClientPerformance extends LightningElement {
     });
   }
 
+  /**
+   * The period lives in the page state, so a reload or a shared link keeps it: c__period (MTD … SI, or CUSTOM with
+   * c__from / c__to as ISO dates). Inside Salesforce that is the record page's URL; stand-alone, the hash's query (#/client/12?period=3Y).
+   */
+  @wire(CurrentPageReference)
+  setPageReference(ref) {
+    this.pageRef = ref;
+    const state = (ref && ref.state) || {};
+    const period = state.c__period;
+    if (period && (PERIODS.includes(period) || period === 'CUSTOM')) this.period = period;
+    const iso = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v || '') ? v : '');
+    if (this.period === 'CUSTOM') {
+      this.customFrom = iso(state.c__from);
+      this.customTo = iso(state.c__to);
+    }
+  }
+
+  /** Writes the period into the page state (replacing the history entry: the back button leaves the page). */
+  keepPeriodInUrl() {
+    if (!this.pageRef) return;
+    const { c__period: _p, c__from: _f, c__to: _t, ...rest } = this.pageRef.state || {};
+    const state = { ...rest, c__period: this.period };
+    if (this.isCustom && this.customFrom) state.c__from = this.customFrom;
+    if (this.isCustom && this.customTo) state.c__to = this.customTo;
+    this[NavigationMixin.Navigate]({ ...this.pageRef, state }, true);
+  }
+
   handlePeriod(event) {
     this.period = event.currentTarget.dataset.value;
+    this.keepPeriodInUrl();
   }
 
   handleCustomFrom(event) {
     this.customFrom = event.target.value;
+    this.keepPeriodInUrl();
   }
 
   handleCustomTo(event) {
     this.customTo = event.target.value;
+    this.keepPeriodInUrl();
   }
 
   get pdfExportQuery() {

@@ -3,6 +3,7 @@ import PmsClientPerformance from 'c/pmsClientPerformance';
 import getPortfolios from '@salesforce/apex/PmsEngineController.getPortfolios';
 import getPerformance from '@salesforce/apex/PmsEngineController.getPerformance';
 import resolveClientId from '@salesforce/apex/PmsEngineController.resolveClientId';
+import { CurrentPageReference, getNavigateCalledWith, resetNavigate } from 'lightning/navigation';
 
 // Captured from GET /api/portfolios/71 and /api/performance?scope=client&id=71&period=1Y on the demo book.
 const PORTFOLIOS = require('./data/portfolios.json');
@@ -99,5 +100,30 @@ describe('c-pms-client-performance', () => {
     getPerformance.emit(PERFORMANCE);
     await flush();
     await expect(el).toBeAccessible();
+  });
+  it('keeps the period in the page state (c__period) and takes it back from there on load', async () => {
+    resetNavigate();
+    const ref = { type: 'standard__recordPage', attributes: { recordId: '71', objectApiName: 'Account', actionName: 'view' }, state: { c__clientId: '71' } };
+    const el = mount({ clientId: '71' });
+    CurrentPageReference.emit(ref);
+    getPortfolios.emit(PORTFOLIOS);
+    await flush();
+    el.shadowRoot.querySelector('button[data-value="3Y"]').click();
+    expect(getNavigateCalledWith()).toEqual({ ...ref, state: { c__clientId: '71', c__period: '3Y' }, replace: true });
+
+    // A reload (or a shared link) of a custom range: the state sets the period before anything is fetched.
+    document.body.removeChild(el);
+    const again = mount({ clientId: '71' });
+    CurrentPageReference.emit({ ...ref, state: { c__clientId: '71', c__period: 'CUSTOM', c__from: '2024-04-01', c__to: '2025-03-31' } });
+    getPortfolios.emit(PORTFOLIOS);
+    await flush();
+    expect(getPerformance.getLastConfig()).toEqual({ query: 'grain=daily&id=71&period=SI&scope=client' });
+    expect(again.shadowRoot.querySelector('button[data-value="CUSTOM"]').getAttribute('aria-pressed')).toBe('true');
+    expect(again.shadowRoot.querySelector('input.custom-from').value).toBe('2024-04-01');
+    expect(again.shadowRoot.querySelector('input.custom-to').value).toBe('2025-03-31');
+    // An unknown period in a hand-edited URL is ignored.
+    CurrentPageReference.emit({ ...ref, state: { c__period: '7Q' } });
+    await flush();
+    expect(again.shadowRoot.querySelector('button[data-value="CUSTOM"]').getAttribute('aria-pressed')).toBe('true');
   });
 });
