@@ -27,9 +27,18 @@ const METHODS = {
   getClients: ({ query }) => engineFetch('GET', `/api/clients${qs(query)}`),
   getPerformance: ({ query }) => engineFetch('GET', `/api/performance${qs(query)}`),
   getPortfolios: ({ clientId }) => engineFetch('GET', `/api/portfolios/${encodeURIComponent(clientId)}?transactions=20&topHoldings=25`),
-  // In an org the record page gives an Account Id; stand-alone pages already carry the engine's client id.
+  // In an org the record page gives an Account Id. Stand-alone pages carry the engine's client id, or a client code or
+  // name typed into the URL (#/client/C000101): found through the same search as the search box, in the caller's scope.
   resolveClientId: async ({ accountId }) => {
-    if (/^\d+$/.test(String(accountId))) return Number(accountId);
+    const key = String(accountId || '').trim();
+    if (/^\d+$/.test(key)) return Number(key);
+    if (/^[\p{L}\p{N}][\p{L}\p{N} .&,-]{0,79}$/u.test(key)) {
+      const page = await engineFetch('GET', `/api/clients?${new URLSearchParams({ q: key, pageSize: '10' })}`);
+      const items = (page && page.items) || [];
+      const lower = key.toLowerCase();
+      const hit = items.find((c) => String(c.clientCode).toLowerCase() === lower) || items.find((c) => String(c.name).toLowerCase() === lower) || (items.length === 1 ? items[0] : null);
+      if (hit) return hit.id;
+    }
     throw new EngineError(404, { error: { code: 'NOT_FOUND', message: 'No client is linked to this record' } });
   },
   listViews: () => engineFetch('GET', '/api/views'),
