@@ -104,7 +104,9 @@ describe('stand-alone dashboard in Chromium', () => {
     await page.reload();
     await page.waitForSelector('c-pms-chart.performance-chart figure[data-drawn="true"]');
     timings.navigationToClientChartMs = Date.now() - t0;
-    expect(url).toMatch(/#\/client\/\d+$/);
+    // The period is kept in the URL (c__period → ?period=3Y): the reload shows 3 years again.
+    expect(url).toMatch(/#\/client\/\d+\?period=3Y$/);
+    expect(await page.locator('c-pms-client-performance .chart-caption').textContent()).toContain('3 years');
     await page.screenshot({ path: path.join(SHOTS, 'client-performance.png'), fullPage: false });
   }, 90_000);
 
@@ -151,5 +153,23 @@ describe('stand-alone dashboard in Chromium', () => {
     await expect.poll(() => page.locator('c-pms-client-performance .client-name').textContent()).toBe(own.items[0]!.name);
     await page.goto(`${engine.base}/#/compliance`);
     await page.waitForSelector('c-pms-compliance c-error-panel'); // compliance needs the audit scope
+  }, 60_000);
+  // Last: it adds a client to the book. The open page must refresh itself (GET /api/events → empApi adapter → refreshApex).
+  it('refreshes the KPI tiles without a reload after an import', async () => {
+    const page = await signIn('admin@e2e.in');
+    const before = await api<{ figures: { clients: number } }>('/api/dashboard/executive?grain=monthly&period=1Y');
+    expect(await tileValue(page, 'clients')).toBe(formatCount(before.figures.clients));
+    await page.evaluate(() => ((window as unknown as { e2eNoReload: boolean }).e2eNoReload = true));
+    const csv = 'Client Code,Client Name,PAN No,RM Code,RM Name,Risk Profile,City,State,Activation Date,Client Status,Email Id\n' + 'E2E9001,Nisha Refresh,ABCPR9001K,RM006,Ira Khandelwal,Moderate,Pune,Maharashtra,01/04/2024,Active,-\n';
+    const form = new FormData();
+    form.set('kind', 'clients');
+    form.set('file', new Blob([csv]), 'client_master_e2e.csv');
+    const t0 = Date.now();
+    const res = await fetch(`${engine.base}/api/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${engine.key}` } });
+    expect(res.status).toBe(201);
+    const expected = formatCount(before.figures.clients + 1);
+    await expect.poll(() => tileValue(page, 'clients'), { timeout: 15_000, interval: 100 }).toBe(expected);
+    timings.importToTileRefreshMs = Date.now() - t0;
+    expect(await page.evaluate(() => (window as unknown as { e2eNoReload?: boolean }).e2eNoReload)).toBe(true); // same document: no reload
   }, 60_000);
 });
