@@ -1,11 +1,15 @@
 import { createElement } from 'lwc';
 import PmsCompliance from 'c/pmsCompliance';
 import getCompliance from '@salesforce/apex/PmsEngineController.getCompliance';
+import { refreshApex } from '@salesforce/apex';
+import { subscribe, unsubscribe } from 'lightning/empApi';
 
 // Captured from GET /api/dashboard/compliance?period=1Y (shape only until the Compliance work fills it).
 const EMPTY = require('./data/compliance.json');
 
 jest.mock('@salesforce/apex/PmsEngineController.getCompliance', () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }), { virtual: true });
+
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn().mockResolvedValue(undefined) }), { virtual: true });
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const mount = () => {
@@ -17,6 +21,7 @@ const mount = () => {
 describe('c-pms-compliance', () => {
   afterEach(() => {
     while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
   });
 
   it('shows pending tiles for the shape without figures', async () => {
@@ -50,5 +55,24 @@ describe('c-pms-compliance', () => {
     getCompliance.emit(EMPTY);
     await flush();
     await expect(el).toBeAccessible();
+  });
+  it('refetches on PMS_Data_Refresh__e without showing the skeleton again, and unsubscribes when removed', async () => {
+    const sub = { id: 1 };
+    subscribe.mockResolvedValueOnce(sub);
+    const el = mount();
+    getCompliance.emit(EMPTY);
+    await flush();
+    jest.useFakeTimers();
+    try {
+      subscribe.mock.calls[0][2]({ data: { payload: { Kind__c: 'sync', Run_Id__c: '3' } } });
+      jest.advanceTimersByTime(1000);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(refreshApex).toHaveBeenCalledTimes(1);
+    expect(refreshApex.mock.calls[0][0].data).toEqual(EMPTY);
+    expect(el.shadowRoot.querySelector('[aria-busy="true"]')).toBeNull();
+    document.body.removeChild(el);
+    expect(unsubscribe).toHaveBeenCalledWith(sub, expect.any(Function));
   });
 });
