@@ -4,7 +4,7 @@ import getExecutiveSummary from '@salesforce/apex/PmsEngineController.getExecuti
 import getPerformance from '@salesforce/apex/PmsEngineController.getPerformance';
 import { refreshApex } from '@salesforce/apex';
 import { refreshWired, subscribeToRefresh } from 'c/pmsRefresh';
-import { PERIODS, PERIOD_LABELS, formatCount, formatDate, formatInrUnit, formatPercent, getAmountUnit, onAmountUnitChange, returnLabel, setAmountUnit, toDisplayNumber, toQuery } from 'c/pmsFormat';
+import { PERIODS, PERIOD_LABELS, formatBucket, formatCount, formatDate, formatInrUnit, formatPercent, getAmountUnit, onAmountUnitChange, returnLabel, setAmountUnit, toDisplayNumber, toQuery } from 'c/pmsFormat';
 
 const RANK_COLUMNS = [
   { label: 'Client', fieldName: 'clientName', type: 'text', sortable: true },
@@ -154,7 +154,8 @@ export default class PmsExecutiveSummary extends NavigationMixin(LightningElemen
   }
 
   get aumTrend() {
-    return this.chartOf(this.summary && this.summary.aumTrend, 0, true);
+    const c = this.chartOf(this.summary && this.summary.aumTrend, 0, true);
+    return { ...c, labels: c.labels.map((l) => formatBucket(l, this.grain)) }; // 'Dec 2024', 'Q3 FY26', '2025'
   }
   get strategyMix() {
     const rows = (this.summary && this.summary.performanceOverview && this.summary.performanceOverview.rows) || [];

@@ -139,4 +139,10 @@ describe('c-pms-executive-summary', () => {
     chart.dispatchEvent(new CustomEvent('segmentselect', { detail: { label: 'Debt', index: 1 } }));
     expect(getNavigateCalledWith().state).toEqual({ c__sebiCategory: 'Debt' });
   });
+  it('labels the AUM trend by month at the monthly grain', async () => {
+    const el = mount();
+    getExecutiveSummary.emit({ ...EXECUTIVE, aumTrend: { labels: ['2024-12-01', '2025-01-01'], datasets: [{ label: 'AUM', data: [1, 2] }] } });
+    await flush();
+    expect(el.shadowRoot.querySelector('c-pms-chart.aum-trend').labels).toEqual(['Dec 2024', 'Jan 2025']);
+  });
 });
