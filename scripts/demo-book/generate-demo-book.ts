@@ -14,6 +14,9 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { addDays } from '../../engine/src/analytics/shared/iso-date.js';
+import { nextChargeDate, type ChargeFrequency, type PeriodAnchor } from '../../engine/src/analytics/fees/fee-plan.js';
+import { blendedIndexReturns } from '../../engine/src/analytics/returns/blended-index.js';
 import { Rng } from './rng.js';
 import { CsvSink } from './sink.js';
 import { csvRow, daysBetween, dMonY, dmySlash, inr, isoToUtcDate, plain2 } from './format.js';
@@ -527,6 +530,25 @@ interface Ctx {
   val: CsvSink;
   refNo: { n: number };
   stats: Record<string, number>;
+  /** per benchmark code: cumulative log growth by trading date (as benchmark_series) */
+  benchLog: Map<string, Map<string, number>>;
+  /** config/fee-plans.json: the back office follows each portfolio's agreed plan (methodology §10.6) */
+  feePlans: FeePlansFile;
+}
+
+/**
+ * The part of config/fee-plans.json the back office applies: performance-fee frequency, period anchor and hurdle kind.
+ * A portfolio's `managementFeeFrequency` is deliberately not followed: the back office charges `MGF` quarterly for
+ * everyone, so a plan that says otherwise (WS0001002, half-yearly) breaks on the demo and the compliance check fires.
+ */
+interface FeePlanCfg {
+  performanceFeeFrequency?: ChargeFrequency;
+  periodAnchor?: PeriodAnchor;
+  hurdle?: { kind: 'none' | 'fixed' | 'benchmark'; rate?: string };
+}
+interface FeePlansFile {
+  strategies?: Record<string, FeePlanCfg>;
+  portfolios?: Record<string, FeePlanCfg>;
 }
 
 function settleDate(ctx: Ctx, t: number, sec: Security | undefined): string {
@@ -558,14 +580,31 @@ class PortfolioSim {
   cash = 0;
   private mgmtAccrual = 0;
   private custodyAccrual = 0;
-  private hwm = 0;
-  private hwmIdx = 0;
+  /** hurdle threshold: the high-water mark grown at the hurdle (methodology §10.2), as of the close of `thrDate` */
+  private thr = 0;
+  private thrDate = '';
+  private thrLog = 0;
+  /** the previous day's closing value (after its fees): withdrawals are measured on it, non-trading days accrue on it */
+  private lastClose = 0;
+  /** external flows of the current day, settled together (the engine nets a day's flows) */
+  private dayIn = 0;
+  private dayOut = 0;
+  /** MGF/PRF (with GST) charged today on a withdrawal: the day's accrual is on the value before them (methodology §10.4) */
+  private withdrawalFees = 0;
+  private readonly perfFreq: ChargeFrequency;
+  private readonly anchor: PeriodAnchor;
+  private readonly hurdleKind: 'none' | 'fixed' | 'benchmark';
   private readonly model: { sleeves: Sleeve[]; cash: [number, number] };
   private readonly cashTarget: number;
   private t = 0;
 
   constructor(private readonly ctx: Ctx, private readonly p: PortfolioPlan, seed: number) {
     this.rng = new Rng(seed, p.rngLabel);
+    const cfgP = ctx.feePlans.portfolios?.[p.code] ?? {};
+    const cfgS = ctx.feePlans.strategies?.[p.strategy.code] ?? {};
+    this.perfFreq = cfgP.performanceFeeFrequency ?? cfgS.performanceFeeFrequency ?? 'annual';
+    this.anchor = cfgP.periodAnchor ?? cfgS.periodAnchor ?? 'financial-year';
+    this.hurdleKind = (cfgP.hurdle ?? cfgS.hurdle)?.kind ?? (p.hurdle !== undefined && p.hurdle > 0 ? 'fixed' : 'none');
     const model = STRATEGY_MODELS[p.strategy.code];
     if (!model) throw new Error(`no demo model for strategy ${p.strategy.code}`);
     this.model = model;
@@ -751,8 +790,75 @@ class PortfolioSim {
     }
   }
 
-  private hwmOutflow(amount: number, valueBefore: number): void {
-    if (valueBefore > 0) this.hwm *= Math.max(0, 1 - amount / valueBefore);
+  /** an external outflow today: the high-water mark and fees are settled with the day's other flows (settleFlows) */
+  private hwmOutflow(amount: number): void {
+    this.dayOut += amount;
+  }
+
+  /** grows the hurdle threshold to the close of `date`, a calendar day at a time (fixed hurdle: (1 + h)^(1/365)) */
+  private growThreshold(date: string): void {
+    const n = daysBetween(this.thrDate, date);
+    if (n <= 0) return;
+    if (this.hurdleKind === 'fixed' && this.p.hurdle !== undefined) this.thr *= Math.pow(1 + this.p.hurdle, n / 365);
+    if (this.hurdleKind === 'benchmark') {
+      const lb = this.benchLogAt(date);
+      this.thr *= Math.exp(lb - this.thrLog);
+      this.thrLog = lb;
+    }
+    this.thrDate = date;
+  }
+
+  /**
+   * The benchmark's log level at the close of `date` (today or the day before), as the high-water-mark replay sees it:
+   * each valuation date takes the last level on or before it, and the move since the previous valuation date is spread
+   * evenly over its calendar days (methodology §10.4).
+   */
+  private benchLogAt(date: string): number {
+    const series = this.ctx.benchLog.get(this.p.strategy.benchmark);
+    if (!series) return 0;
+    const level = (t: number): number => {
+      for (let k = t; k >= 0; k--) {
+        const v = series.get(this.ctx.dates[k] as string);
+        if (v !== undefined) return v;
+      }
+      return 0;
+    };
+    const t = this.t;
+    const d = this.ctx.dates[t] as string;
+    const prev = t > 0 ? (this.ctx.dates[t - 1] as string) : addDays(d, -1);
+    const l1 = level(t);
+    const l0 = t > 0 ? level(t - 1) : l1;
+    if (date >= d) return l1;
+    if (t === this.p.incIdx) return l0; // the replay starts the day before inception: the first step takes the whole move
+    return l0 + ((l1 - l0) * daysBetween(prev, date)) / daysBetween(prev, d);
+  }
+
+  /**
+   * The day's external flows, netted and applied at the start of the day (methodology §10.1–10.2): a contribution raises
+   * the threshold; a withdrawal of x = W / previous close crystallises x of the accrued management fee and x of the
+   * performance fee due at the previous close (charged today), and scales the threshold by 1 − x.
+   */
+  private settleFlows(): void {
+    const net = this.dayIn - this.dayOut;
+    this.dayIn = 0;
+    this.dayOut = 0;
+    if (net === 0) return;
+    const d = this.ctx.dates[this.t] as string;
+    this.growThreshold(addDays(d, -1));
+    if (net > 0) {
+      this.thr += net;
+      return;
+    }
+    if (this.lastClose <= 0) return;
+    const x = Math.min(1, -net / this.lastClose);
+    const accrued = this.mgmtAccrual;
+    const fee = Math.round(accrued);
+    const measured = this.lastClose - fee - Math.round(fee * GST);
+    const perfDue = this.p.perfFee !== undefined && measured > this.thr ? this.p.perfFee * (measured - this.thr) : 0;
+    this.mgmtAccrual = accrued - accrued * x;
+    this.thr *= 1 - x;
+    this.withdrawalFees = this.chargeFee('MGF', Math.round(accrued * x), 'Management Fees', `Mgmt fee on withdrawal (${(x * 100).toFixed(2)}% of the portfolio) @ ${(this.p.mgmtFee * 100).toFixed(2)}% p.a. + GST 18%`);
+    if (this.p.perfFee !== undefined) this.withdrawalFees += this.chargeFee('PRF', Math.round(perfDue * x), 'Performance Fees', `Perf fee on withdrawal (${(x * 100).toFixed(2)}% of the portfolio) + GST 18%`);
   }
 
   // -------------------------------------------------------------------------- events
@@ -778,13 +884,14 @@ class PortfolioSim {
         psiTotal += amt;
       }
       cashCorpus = Math.max(10 * LAKH, Math.round((p.corpus - psiTotal) / LAKH) * LAKH);
-      this.hwm += psiTotal;
+      this.dayIn += psiTotal;
     }
     this.cash += cashCorpus;
     const ref = this.row('CS+', 'Corpus Introduced - Cash', undefined, undefined, undefined, cashCorpus, undefined, 'Initial corpus');
     this.capital('CS+', cashCorpus, 'Cash', ref, 'Initial corpus');
-    this.hwm += cashCorpus;
-    this.hwmIdx = this.t;
+    this.dayIn += cashCorpus;
+    this.thrDate = addDays(this.ctx.dates[this.t] as string, -1);
+    this.thrLog = this.benchLogAt(this.thrDate);
     this.deploy(this.cash, 'Corpus deployment');
   }
 
@@ -794,7 +901,7 @@ class PortfolioSim {
     this.cash += amt;
     const ref = this.row('CS+', 'Additional Corpus - Cash', undefined, undefined, undefined, amt, undefined, 'Top-up');
     this.capital('CS+', amt, 'Cash', ref, 'Additional corpus');
-    this.hwm += amt;
+    this.dayIn += amt;
     this.deploy(amt, 'Deployment of additional corpus');
     this.ctx.stats.additions = (this.ctx.stats.additions ?? 0) + 1;
   }
@@ -814,7 +921,7 @@ class PortfolioSim {
       this.target.delete(s);
       const ref = this.row('PSO', 'Securities Withdrawn - In Specie', sec, q, rate, amt, undefined, 'Partial withdrawal in specie');
       this.capital('PSO', amt, 'Securities', ref, `In specie: ${sec.name}`);
-      this.hwmOutflow(amt, v);
+      this.hwmOutflow(amt);
       this.ctx.stats.withdrawals = (this.ctx.stats.withdrawals ?? 0) + 1;
       return;
     }
@@ -832,7 +939,7 @@ class PortfolioSim {
     this.cash -= amt;
     const ref = this.row('CS-', 'Partial Withdrawal - Cash', undefined, undefined, undefined, amt, undefined, 'Partial withdrawal');
     this.capital('CS-', amt, 'Cash', ref, 'Partial withdrawal');
-    this.hwmOutflow(amt, v);
+    this.hwmOutflow(amt);
     this.ctx.stats.withdrawals = (this.ctx.stats.withdrawals ?? 0) + 1;
   }
 
@@ -889,12 +996,11 @@ class PortfolioSim {
       this.cash += amt;
       this.row('IN1', `${sec.incomeDesc} Received`, sec, this.qty[i]!, perUnit, amt, undefined, `${sec.incomeDesc} @ ${plain2(perUnit)} per unit`);
       if (this.p.client.nri) {
-        const v = this.value();
         const tds = Math.round(amt * 0.208);
         this.cash -= tds;
         const ref = this.row('TDP', 'TDS Deducted', sec, undefined, undefined, tds, undefined, `TDS u/s 195 @ 20.80% on ${sec.incomeDesc.toLowerCase()}`);
         this.capital('TDP', tds, 'Cash', ref, `TDS on ${sec.incomeDesc.toLowerCase()} - ${sec.name}`);
-        this.hwmOutflow(tds, v);
+        this.hwmOutflow(tds);
       }
     }
   }
@@ -910,8 +1016,9 @@ class PortfolioSim {
     this.ctx.stats.assetTypeChanges = (this.ctx.stats.assetTypeChanges ?? 0) + 1;
   }
 
-  private chargeFee(code: 'MGF' | 'CUS' | 'PRF', fee: number, desc: string, memo: string): void {
-    if (fee <= 0) return;
+  /** Charges fee + GST from cash; answers the amount charged. */
+  private chargeFee(code: 'MGF' | 'CUS' | 'PRF', fee: number, desc: string, memo: string): number {
+    if (fee <= 0) return 0;
     const gst = Math.round(fee * GST);
     const net = fee + gst;
     if (this.cash < net) this.raiseCash(net + Math.round(this.value() * this.cashTarget * 0.5), 'Sale for fee payment');
@@ -919,30 +1026,63 @@ class PortfolioSim {
     this.cash -= net;
     this.row(code, desc, undefined, undefined, undefined, net, undefined, memo, gst);
     this.ctx.stats[`fees${code}`] = (this.ctx.stats[`fees${code}`] ?? 0) + net / 100;
+    return net;
   }
 
-  private fees(periodEnd: boolean, fyEnd: boolean, closing: boolean): void {
+  /**
+   * True when today is the last trading day of a charge period of the portfolio's plan (financial-year quarters, or
+   * periods from the day before inception): the back office books the charge on the period's last business day.
+   */
+  private periodEnds(frequency: ChargeFrequency): boolean {
+    const next = this.ctx.dates[this.t + 1];
+    if (next === undefined) return false;
+    const d = this.ctx.dates[this.t] as string;
+    if (frequency === 'quarterly' && this.anchor === 'financial-year') return this.ctx.quarterEnd[this.t] === 1;
+    const base = addDays(this.ctx.dates[this.p.incIdx] as string, -1);
+    return next > nextChargeDate(frequency, this.anchor, base, addDays(d, -1));
+  }
+
+  /**
+   * Fees per methodology §10.1–10.2: the management fee accrues on each calendar day's closing value × rate / 365 (a day
+   * without a valuation at the previous close, added in run()), charged quarterly; the performance fee is tested at the
+   * plan's frequency (and at closure) on the value after the management fee, above the threshold.
+   */
+  private fees(closing: boolean): void {
     const d = this.ctx.dates[this.t] as string;
     const days = this.t > this.p.incIdx ? daysBetween(this.ctx.dates[this.t - 1] as string, d) : 1;
-    const v = this.value();
-    this.mgmtAccrual += (v * this.p.mgmtFee * days) / 365;
-    this.custodyAccrual += (v * this.p.custody * days) / 365;
-    if (periodEnd || closing) {
-      const label = closing ? `up to ${dMonY(d)} (closure)` : `for quarter ended ${dMonY(d)}`;
-      this.chargeFee('MGF', Math.round(this.mgmtAccrual), 'Management Fees', `Mgmt fee ${label} @ ${(this.p.mgmtFee * 100).toFixed(2)}% p.a. + GST 18%`);
+    this.custodyAccrual += (this.value() * this.p.custody * days) / 365;
+    this.growThreshold(d);
+    const mgmtDay = this.periodEnds('quarterly') || closing;
+    const rate = this.p.perfFee;
+    const perfDay = rate !== undefined && (closing || this.periodEnds(this.perfFreq));
+    const label = closing ? `up to ${dMonY(d)} (closure)` : `for quarter ended ${dMonY(d)}`;
+    if (mgmtDay) {
       this.chargeFee('CUS', Math.round(this.custodyAccrual), 'Custody Charges', `Custody ${label} + GST 18%`);
-      this.mgmtAccrual = 0;
       this.custodyAccrual = 0;
     }
-    if ((fyEnd || closing) && this.p.perfFee !== undefined && this.p.hurdle !== undefined) {
+    if (mgmtDay || perfDay) {
+      // raise the cash for the day's fees first: the replay measures them on the valuation plus the MGF/PRF charged, so
+      // custody and the costs of any sale must already be in the value they are computed on
+      const v0 = this.value();
+      const mgmt = mgmtDay ? (this.mgmtAccrual + (v0 * this.p.mgmtFee) / 365) * (1 + GST) : 0;
+      const perf = perfDay && v0 - mgmt > this.thr ? rate! * (v0 - mgmt - this.thr) * (1 + GST) : 0;
+      const need = Math.ceil((mgmt + perf) * 1.01) + 100;
+      if (this.cash < need) this.raiseCash(need + Math.round(v0 * this.cashTarget * 0.5), 'Sale for fee payment');
+    }
+    this.mgmtAccrual += ((this.value() + this.withdrawalFees) * this.p.mgmtFee) / 365;
+    this.withdrawalFees = 0;
+    if (mgmtDay) {
+      this.chargeFee('MGF', Math.round(this.mgmtAccrual), 'Management Fees', `Mgmt fee ${label} @ ${(this.p.mgmtFee * 100).toFixed(2)}% p.a. + GST 18%`);
+      this.mgmtAccrual = 0;
+    }
+    if (perfDay) {
       const now = this.value();
-      const years = daysBetween(this.ctx.dates[this.hwmIdx] as string, d) / 365;
-      const threshold = this.hwm * Math.pow(1 + this.p.hurdle, years);
-      if (now > threshold && years > 0.2) {
-        const fee = Math.round(this.p.perfFee * (now - threshold));
-        this.chargeFee('PRF', fee, 'Performance Fees', `Perf fee ${fyLabel(d)}: ${(this.p.perfFee * 100).toFixed(0)}% above ${(this.p.hurdle * 100).toFixed(0)}% hurdle over high-water mark + GST 18%`);
-        this.hwm = this.value();
-        this.hwmIdx = this.t;
+      const fee = now > this.thr ? Math.round(rate! * (now - this.thr)) : 0;
+      if (fee > 0) {
+        const period = this.perfFreq === 'annual' && this.anchor === 'financial-year' ? fyLabel(d) : `period ended ${dMonY(d)}`;
+        const hurdle = this.hurdleKind === 'benchmark' ? 'benchmark' : `${((this.p.hurdle ?? 0) * 100).toFixed(0)}%`;
+        this.chargeFee('PRF', fee, 'Performance Fees', `Perf fee ${period}: ${(rate! * 100).toFixed(0)}% above ${hurdle} hurdle over high-water mark + GST 18%`);
+        this.thr = this.value();
       }
     }
   }
@@ -980,6 +1120,11 @@ class PortfolioSim {
     let v = 0;
     for (let t = p.incIdx; t <= last; t++) {
       this.t = t;
+      if (t > p.incIdx) {
+        // calendar days without a valuation accrue at the previous close
+        const gap = daysBetween(this.ctx.dates[t - 1] as string, this.ctx.dates[t] as string) - 1;
+        this.mgmtAccrual += (this.lastClose * p.mgmtFee * gap) / 365;
+      }
       if (t === p.incIdx) this.inception();
       else this.income();
       for (const e of events.get(t) ?? []) {
@@ -988,11 +1133,13 @@ class PortfolioSim {
         else if (e === 'opx') this.assetTypeChange();
         else this.rebalance();
       }
+      this.settleFlows();
       const closing = liq !== undefined && t === liq;
       if (closing) for (let i = this.secs.length - 1; i >= 0; i--) this.sell(i, this.qty[i]!, 'Liquidation on full redemption');
-      this.fees(this.ctx.quarterEnd[t] === 1, this.ctx.fyEnd[t] === 1, closing);
+      this.fees(closing);
       if (this.cash < 0) throw new Error(`${p.code}: negative cash on ${this.ctx.dates[t]}`);
       v = this.value();
+      this.lastClose = v;
       this.ctx.val.row(csvRow([p.code, dmySlash(this.ctx.dates[t] as string), inr(v), inr(this.cash)]));
       if (this.ctx.snapshot[t] === 1) this.writeHoldings();
     }
@@ -1020,7 +1167,10 @@ export async function generateDemoBook(opts: DemoBookOptions): Promise<{ files: 
   mkdirSync(opts.outDir, { recursive: true });
 
   const strategies = (JSON.parse(readFileSync(join(ROOT, 'config', 'strategies.json'), 'utf8')) as { strategies: StrategyCfg[] }).strategies;
-  const benchmarks = JSON.parse(readFileSync(join(ROOT, 'config', 'benchmarks.json'), 'utf8')) as { indices: { code: string }[] };
+  const benchmarks = JSON.parse(readFileSync(join(ROOT, 'config', 'benchmarks.json'), 'utf8')) as {
+    indices: { code: string }[];
+    benchmarks: { code: string; components: { index: string; weight: string }[] }[];
+  };
 
   const market = loadMarketPaths(from, to);
   const dates = market.dates;
@@ -1054,17 +1204,38 @@ export async function generateDemoBook(opts: DemoBookOptions): Promise<{ files: 
   const bench = new CsvSink(path('benchmark-values'), header('benchmark-values'));
   const nifty = readSeries(FILES.nifty);
   const benchCalendar = nifty.dates.filter((d) => d <= to);
+  const indexValues = new Map<string, { date: string; value: string }[]>();
   for (const idx of benchmarks.indices) {
     const src = INDEX_FILES[idx.code];
     if (!src) throw new Error(`no market file for index ${idx.code}`);
     const aligned = alignToCalendar(readSeries(src.file), benchCalendar, src.notBefore);
+    const written: { date: string; value: string }[] = [];
     benchCalendar.forEach((d, i) => {
       const a = aligned[i]!;
-      if (a.text) bench.row(csvRow([idx.code, d, a.text]));
+      if (a.text) {
+        bench.row(csvRow([idx.code, d, a.text]));
+        written.push({ date: d, value: a.text });
+      }
     });
+    indexValues.set(idx.code, written);
     await bench.maybeFlush();
   }
   await bench.close();
+  // each benchmark's cumulative log growth, exactly as the analytics store it (benchmark_series), for benchmark hurdles
+  const benchLog = new Map<string, Map<string, number>>();
+  for (const b of benchmarks.benchmarks) {
+    const components = b.components.map((c) => ({ weight: Number(c.weight), values: indexValues.get(c.index) ?? [] }));
+    const common = components.map((c) => new Set(c.values.map((v) => v.date)));
+    const first = components[0]?.values.map((v) => v.date).find((d) => common.every((x) => x.has(d)));
+    if (first === undefined) continue;
+    const m = new Map<string, number>([[first, 0]]);
+    let lg = 0;
+    for (const r of blendedIndexReturns({ components })) {
+      lg += Math.log(Math.max(1 + r.return, 1e-300));
+      m.set(r.date, lg);
+    }
+    benchLog.set(b.code, m);
+  }
 
   // ---- RM master
   const rmSink = new CsvSink(path('relationship-managers'), header('relationship-managers'));
@@ -1085,6 +1256,8 @@ export async function generateDemoBook(opts: DemoBookOptions): Promise<{ files: 
     val: new CsvSink(path('valuations'), header('valuations')),
     refNo: { n: 0 },
     stats,
+    benchLog,
+    feePlans: JSON.parse(readFileSync(join(ROOT, 'config', 'fee-plans.json'), 'utf8')) as FeePlansFile,
   };
   const allPfs = clients.flatMap((c) => c.portfolios).sort((a, b) => (a.code < b.code ? -1 : 1));
   let aum = 0;

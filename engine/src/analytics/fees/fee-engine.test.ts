@@ -375,6 +375,59 @@ describe('simulateFees: other rules', () => {
     expect(r.final.accruedManagementFee).toBe('819.55');
   });
 
+  it('closeAt: a closure crystallises every fee at that close, charged that day (fees charged on closing)', () => {
+    // ₹1 crore from 31 Mar 2024; 1.5% management fee (quarterly), 20% over an 8% hurdle (annual). The portfolio is
+    // liquidated on Fri 10 May 2024 (value 1,10,00,000 after +10% that day) and closed: nothing waits for 30 Jun or 31 Mar.
+    // Management fee accrued 1 Apr–10 May (40 days): 0.015/365 × (1,00,00,000 × 39 + 1,10,00,000) = 16,479.452… → 16,479.45
+    //   GST 18% = 2,966.30 (2,966.301); value after it = 1,10,00,000 − 19,445.75 = 1,09,80,554.25
+    // Threshold = 1,00,00,000 × 1.08^(40/365) = 1,00,84,697.54 (1,00,84,697.538…)
+    //   performance fee = 20% × (1,09,80,554.25 − 1,00,84,697.54) = 1,79,171.34 (1,79,171.342…), GST 32,250.84 (32,250.841)
+    //   paid out: 1,09,80,554.25 − 2,11,422.18 = 1,07,69,132.07
+    const r = simulateFees({
+      plan: feePlan({ managementFeeRate: '0.015', managementFeeFrequency: 'quarterly', performanceFeeRate: '0.2', hurdle: { kind: 'fixed', rate: '0.08' } }),
+      start: START,
+      capital: CRORE,
+      path: [
+        { date: '2024-05-09', return: 0 },
+        { date: '2024-05-10', return: 0.1 },
+      ],
+      closeAt: '2024-05-10',
+    });
+    expect(r.charges).toEqual([
+      { date: '2024-05-10', kind: 'management', reason: 'withdrawal', fee: '16479.45', gst: '2966.30' },
+      { date: '2024-05-10', kind: 'performance', reason: 'withdrawal', fee: '179171.34', gst: '32250.84' },
+    ]);
+    expect(r.withdrawals[0]).toMatchObject({ date: '2024-05-11', full: true, amount: '11000000.00', netPayout: '10769132.07' });
+    expect(r.crystallisations.at(-1)).toMatchObject({ date: '2024-05-10', value: '10980554.25', threshold: '10084697.54', fraction: '1' });
+    expect(r.final).toMatchObject({ value: '0.00', mark: '0.00', accruedManagementFee: '0.00' });
+  });
+
+  it('observed values: fees crystallised by a withdrawal leave at that close, so the weekend after accrues without them', () => {
+    // ₹1 crore from 31 Mar 2024, 1.5% management fee (quarterly), no performance fee; values observed (before the day's
+    // fees, as hwm.ts reads them: the valuation plus the fees charged that day).
+    // Accrued 1 Apr–9 May (39 days at 1,00,00,000): 0.015/365 × 39,00,00,00,000 = 16,027.3972…
+    // Fri 10 May 2024: ₹20 lakh withdrawn, x = 20,00,000 / 1,00,00,000 = 0.2 → management fee 0.2 × 16,027.3972 = 3,205.48,
+    //   GST 576.99 (576.986); the observed value (before fees) is 80,00,000, accruing 0.015/365 × 80,00,000 = 328.7671…;
+    //   after the fees it is 80,00,000 − 3,782.47 = 79,96,217.53.
+    // Sat 11 and Sun 12 May accrue at that close: 2 × 0.015/365 × 79,96,217.53 = 657.2233…
+    // Mon 13 May observed 80,00,000 again: 328.7671…
+    // Accrued at the close of 13 May: 16,027.3972 × 0.8 + 328.7671 + 657.2233 + 328.7671 = 12,821.9178 + 1,314.7575 = 14,136.68
+    // (were the weekend measured on 80,00,000, the fees counted twice: 14,136.99)
+    const r = simulateFees({
+      plan: feePlan({ managementFeeRate: '0.015', managementFeeFrequency: 'quarterly' }),
+      start: START,
+      capital: CRORE,
+      path: [
+        { date: '2024-05-09', value: '10000000' },
+        { date: '2024-05-10', value: '8000000' },
+        { date: '2024-05-13', value: '8000000' },
+      ],
+      flows: [{ date: '2024-05-10', amount: '-2000000' }],
+    });
+    expect(r.charges).toEqual([{ date: '2024-05-10', kind: 'management', reason: 'withdrawal', fee: '3205.48', gst: '576.99' }]);
+    expect(r.final).toMatchObject({ date: '2024-05-13', value: '8000000.00', accruedManagementFee: '14136.68' });
+  });
+
   it('rejects a path that goes backwards and a benchmark hurdle without benchmark returns', () => {
     expect(() =>
       simulateFees({

@@ -45,6 +45,11 @@ export interface FeeSimulationInput {
    * period (a real back office charges on the last business day, e.g. Fri 28 Jun 2024 for the quarter to Sun 30 Jun).
    */
   chargeOn?: 'period-end' | 'last-valuation';
+  /**
+   * A closure: everything is crystallised at the close of this date, as a full withdrawal whose fees are charged that
+   * day (a back office charges the closing fees on the liquidation day and pays the rest out on the next business day).
+   */
+  closeAt?: string;
 }
 
 export type ChargeKind = 'management' | 'operating-expenses' | 'performance' | 'exit-load';
@@ -181,6 +186,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
     flowsByDay.set(day, (flowsByDay.get(day) ?? ZERO).plus(dec(f.amount, 'flow amount')));
   }
   const snapshotDays = new Set((input.snapshotDates ?? []).map(toDayNumber));
+  const closeDay = input.closeAt !== undefined ? toDayNumber(input.closeAt) : null;
 
   const mgmtRate = dec(plan.managementFeeRate, 'managementFeeRate');
   const opexRate = dec(plan.operatingExpenseRate, 'operatingExpenseRate');
@@ -262,6 +268,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
     const date = fromDayNumber(day);
     // 1. flows at the start of the day
     const flow = flowsByDay.get(day);
+    let withdrawalFees = ZERO;
     if (flow !== undefined && !flow.isZero()) {
       if (flow.gt(0)) {
         const price = units.gt(0) && value.gt(0) ? value.div(units) : ONE;
@@ -274,7 +281,10 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
         contributions = contributions.plus(flow);
       } else {
         const w = withdraw(date, flow.neg());
-        if (w !== null) withdrawals.push(w);
+        if (w !== null) {
+          withdrawals.push(w);
+          withdrawalFees = new FeeDec(w.managementFee).plus(w.operatingExpenses).plus(w.performanceFee).plus(w.gst).minus(paise(new FeeDec(w.exitLoad).times(gst))).minus(w.exitLoad);
+        }
       }
     }
     // 2. gross growth
@@ -311,6 +321,9 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
     // 3. accruals on the closing value
     if (mgmtRate.gt(0)) accruedMgmt = accruedMgmt.plus(value.times(mgmtDaily));
     if (opexRate.gt(0)) accruedOpex = accruedOpex.plus(value.times(opexDaily));
+    // an observed value is before the day's fees (the valuation plus the fees charged that day): the fees a withdrawal
+    // crystallised today leave the portfolio at this close, so the days until the next valuation accrue without them
+    if (observed !== null && withdrawalFees.gt(0)) value = value.minus(withdrawalFees);
     // 4. management fee and expenses
     if (day === nextMgmt) {
       const fee = paise(accruedMgmt);
@@ -375,6 +388,11 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       perfPeriodEnd = nextChargeDate(plan.performanceFeeFrequency, plan.periodAnchor, input.start, after);
       nextPerf = chargeDay(after, perfPeriodEnd);
     }
+    // 6. closure: a full withdrawal measured at this close, its fees charged today
+    if (day === closeDay && value.gt(0)) {
+      const w = withdraw(fromDayNumber(day + 1), value, date);
+      if (w !== null) withdrawals.push(w);
+    }
     if (snapshotDays.has(day)) snapshots.push(state(day));
   }
 
@@ -409,7 +427,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
    * A withdrawal at the start of `date`, measured on the previous close (null when the portfolio is worth nothing).
    * Holding years run from the close the money was invested at to the close before the redemption day.
    */
-  function withdraw(date: string, requested: FeeDec): WithdrawalResult | null {
+  function withdraw(date: string, requested: FeeDec, chargeDate = date): WithdrawalResult | null {
     const valueBefore = value;
     if (!valueBefore.gt(0)) return null; // nothing left to withdraw from (e.g. a residual outflow after closure)
     const redeemedAt = addDays(date, -1);
@@ -463,7 +481,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
     }
     if (mgmt.gt(0))
       charges.push({
-        date,
+        date: chargeDate,
         kind: 'management',
         reason: 'withdrawal',
         fee: money(mgmt),
@@ -471,7 +489,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       });
     if (opex.gt(0))
       charges.push({
-        date,
+        date: chargeDate,
         kind: 'operating-expenses',
         reason: 'withdrawal',
         fee: money(opex),
@@ -479,7 +497,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       });
     if (perf.gt(0))
       charges.push({
-        date,
+        date: chargeDate,
         kind: 'performance',
         reason: 'withdrawal',
         fee: money(perf),
@@ -487,7 +505,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       });
     if (load.gt(0))
       charges.push({
-        date,
+        date: chargeDate,
         kind: 'exit-load',
         reason: 'withdrawal',
         fee: money(load),
@@ -495,7 +513,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
       });
     if (perfRate.gt(0)) {
       crystallisations.push({
-        date,
+        date: chargeDate,
         reason: 'withdrawal',
         value: money(perfMeasured),
         markBefore: money(markBefore),

@@ -207,7 +207,9 @@ export function hwmReport(d: FeeData): HwmReport {
   const flows = d.flows
     .filter((f) => toDayNumber(f.date) <= lastDay && (hasInceptionFlow || f.date > first))
     .map((f) => (f.date <= start ? { date: first, amount: f.amount } : f));
-  const sim = simulateFees({ plan, start, capital, path, flows, end: last, chargeOn: 'last-valuation' });
+  // a closed portfolio: liquidated on its last valuation date, paid out afterwards; its fees are crystallised at that close
+  const closedAfterLast = p.status === 'Closed' && d.flows.some((f) => f.date > last && new FeeDec(f.amount).lt(0));
+  const sim = simulateFees({ plan, start, capital, path, flows, end: last, chargeOn: 'last-valuation', ...(closedAfterLast ? { closeAt: last } : {}) });
 
   // reconciliation per (kind, charge period)
   const periodOf = (kind: 'management' | 'performance', date: string) =>
