@@ -4,6 +4,7 @@ import { loadEnv } from './env.js';
 import { ensureBootstrapKey, prepare } from './prepare.js';
 import { analyticsWorker, registerAnalytics } from './features/analytics/analytics-worker.js';
 import { registerNotifications } from './features/notifications/register-notifications.js';
+import { registerHwmStatus } from './features/compliance/hwm-status.js';
 import { loadDemoBookIfEmpty } from './features/demo/load-demo-book.js';
 import { readDemoLogins } from './features/demo/demo-users.js';
 import { startImportInbox } from './jobs/import-inbox.js';
@@ -16,6 +17,7 @@ const log = createLogger(env.LOG_LEVEL);
 const deps = await prepare(env, log);
 const analytics = registerAnalytics(deps, { runAtStart: true });
 const notifications = registerNotifications(deps, { analytics }); // SSE at /api/events; PMS_Data_Refresh__e when Salesforce is configured
+const hwmStatus = registerHwmStatus(deps, notifications); // book-wide high-water marks, replayed in the background after each change
 const bootstrap = await ensureBootstrapKey(deps);
 const app = createApp(deps);
 
@@ -37,7 +39,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await inbox?.stop();
   // Let a running analytics recompute finish (it is one transaction; if cut off it rolls back, which is also safe).
-  await Promise.race([analyticsWorker(deps).idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  await Promise.race([Promise.all([analyticsWorker(deps).idle(), hwmStatus.idle()]), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   await salesforceSync?.stop();
   await reportPack?.stop();
   await deps.db.close(); // a transaction still open is rolled back by the database

@@ -5,6 +5,7 @@ import { visibleClients, type ClientScope } from '../../lib/scope.js';
 import { disclosureTable, type DisclosureRow } from './disclosure.js';
 import { loadFeePlans } from './fee-plans.js';
 import { hwmReport, listFeePortfolioIds, loadFeeData } from './hwm.js';
+import { storedHwmSummary, type HwmSummary } from './hwm-status.js';
 
 export interface ComplianceCheck {
   check: 'operating-expenses-above-cap' | 'fees-more-often-than-plan' | 'below-minimum-after-withdrawal' | 'exit-load-above-cap';
@@ -133,7 +134,8 @@ export async function complianceChecks(sql: Queryable, p: { scope: ClientScope }
 
 export interface ComplianceDashboard {
   feeTotals: { financialYear: string; managementFees: string; performanceFees: string; operatingExpenses: string }[];
-  highWaterMarks: { portfoliosWithPerformanceFee: number; computed: number; aboveMark: number; belowMark: number; reconciliationDifferences: number };
+  /** From hwm_status (the whole book, replayed in the background after every data change) once it is filled; before that a sample replayed now. */
+  highWaterMarks: HwmSummary;
   portfoliosBelowMinimum: { portfolioId: number; portfolioCode: string; clientId: number; value: string; asOf: string }[];
   checks: ComplianceCheck[];
   disclosure: DisclosureRow[];
@@ -160,19 +162,23 @@ export async function complianceDashboard(sql: Queryable, p: { scope: ClientScop
     where fp.status = 'Active' and v.market_value > 0 and v.market_value < ${MINIMUM_INVESTMENT}::numeric order by v.market_value`;
   const limit = p.hwmLimit ?? 50;
   const { ids, total } = await listFeePortfolioIds(sql, { scope: p.scope, withPerformanceFee: true, page: 1, pageSize: limit });
-  const reports = (await loadFeeData(sql, { scope: p.scope, portfolioIds: ids })).map(hwmReport);
-  const hwm = {
-    portfoliosWithPerformanceFee: total,
-    computed: reports.length,
-    aboveMark: reports.filter((r) => r.distanceRatio !== null && r.distanceRatio > 0).length,
-    belowMark: reports.filter((r) => r.distanceRatio !== null && r.distanceRatio <= 0).length,
-    reconciliationDifferences: reports.reduce((n, r) => n + r.reconciliation.differences.length, 0),
-  };
+  const hwm = (await storedHwmSummary(sql, p.scope, total)) ?? (await sampledHwmSummary(sql, p.scope, ids, total));
   return {
     feeTotals,
     highWaterMarks: hwm,
     portfoliosBelowMinimum: below,
     checks: await complianceChecks(sql, { scope: p.scope }),
     disclosure: await disclosureTable(sql, { asOf: p.asOf }),
+  };
+}
+
+async function sampledHwmSummary(sql: Queryable, scope: ClientScope, ids: number[], total: number): Promise<HwmSummary> {
+  const reports = (await loadFeeData(sql, { scope, portfolioIds: ids })).map(hwmReport);
+  return {
+    portfoliosWithPerformanceFee: total,
+    computed: reports.length,
+    aboveMark: reports.filter((r) => r.distanceRatio !== null && r.distanceRatio > 0).length,
+    belowMark: reports.filter((r) => r.distanceRatio !== null && r.distanceRatio <= 0).length,
+    reconciliationDifferences: reports.reduce((n, r) => n + r.reconciliation.differences.length, 0),
   };
 }

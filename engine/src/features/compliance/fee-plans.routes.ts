@@ -9,6 +9,7 @@ import { auditClientDenied, auditRequest } from '../audit/audit.js';
 import { requireScope } from '../auth/auth.middleware.js';
 import { FeePlanPutBody, ResolvedFeePlanSchema, putBodyToPlan } from './compliance.schemas.js';
 import { deleteFeePlan, loadFeePlans, storeFeePlan, type ResolvedFeePlan } from './fee-plans.js';
+import { hwmStatusRefresherOf } from './hwm-status.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 const Params = z.object({ portfolioId: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -118,6 +119,7 @@ export const feePlanRoutes = new OpenAPIHono<AppEnv>()
       clientIds: [after.clientId],
       details: { before: { plan: before.plan, sources: before.sources }, after: after.plan },
     });
+    hwmStatusRefresherOf(c.var.deps)?.schedule(); // the book-wide high-water-mark status follows the new plan
     return c.json(answer(after), 200);
   })
   .openapi(deleteRoute, async (c) => {
@@ -132,5 +134,6 @@ export const feePlanRoutes = new OpenAPIHono<AppEnv>()
       clientIds: [after.clientId],
       details: { removed, before: { plan: before.plan, stored: before.stored } },
     });
+    hwmStatusRefresherOf(c.var.deps)?.schedule();
     return c.json(answer(after), 200);
   });
