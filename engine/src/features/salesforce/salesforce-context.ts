@@ -15,7 +15,7 @@ export function salesforceContext(deps: Pick<AppDeps, 'db' | 'env' | 'log'>): Sy
     settings: loadSalesforceSettings(deps.env),
     connect,
     log: deps.log,
-    onSynced: async (run) => {
+    onSynced: async (run, conn) => {
       const event = {
         kind: 'sync' as const,
         runId: String(run.id),
@@ -26,7 +26,7 @@ export function salesforceContext(deps: Pick<AppDeps, 'db' | 'env' | 'log'>): Sy
       // The engine's bus (SSE, dashboard cache, and the Salesforce publisher: see registerNotifications). A sync job's
       // worker thread has no publisher on its bus, so it publishes the Platform Event itself before it exits.
       bus.publish(event);
-      if (!bus.publishesToSalesforce) await salesforcePublisher({ connect, log: deps.log })(event);
+      if (!bus.publishesToSalesforce) await salesforcePublisher({ connect: conn ? async () => conn : connect, log: deps.log })(event);
     },
   };
 }

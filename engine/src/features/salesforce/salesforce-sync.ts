@@ -36,7 +36,8 @@ export interface SyncContext {
   /** Retry policy for every Salesforce call (tests shorten the backoff). */
   retry?: RetryOptions;
   /** Called after a successful run (data-refresh notification); awaited, and its failure never fails the run. */
-  onSynced?: (run: SyncRun) => void | Promise<void>;
+  /** After a successful run; `conn` is the run's last open connection (reuse it rather than logging in again). */
+  onSynced?: (run: SyncRun, conn?: Connection) => void | Promise<void>;
 }
 
 export interface SyncOptions {
@@ -81,9 +82,11 @@ async function syncClaimed(ctx: SyncContext, options: SyncOptions, claim: Awaite
     via: Object.fromEntries([...results].map(([k, r]) => [k, r.via])),
     counts: Object.fromEntries([...results].map(([k, r]) => [k, { fetched: r.fetched, upserted: r.upserted, deleted: r.deleted }])),
   });
+  let lastConn: Connection | undefined;
   try {
     try {
       const conn = await ctx.connect();
+      lastConn = conn;
       const features = await describeOrg(conn, { retry: ctx.retry });
       const specs = objectSpecs(settings, features);
       const watermarks = mode === 'full' ? new Map<string, Date>() : await readWatermarks(db.sql);
@@ -127,6 +130,7 @@ async function syncClaimed(ctx: SyncContext, options: SyncOptions, claim: Awaite
       let wb: WriteBackResult | { error: { code: string; message: string } };
       try {
         const conn = await ctx.connect();
+        lastConn = conn;
         wb = await writeBack(db.sql, conn, settings, { retry: ctx.retry, asOf: options.asOf });
       } catch (err) {
         wb = { error: describeSyncError(err) };
@@ -136,7 +140,7 @@ async function syncClaimed(ctx: SyncContext, options: SyncOptions, claim: Awaite
     log?.info({ event: 'sync', runId, status: 'succeeded', ...summary(), ms: Date.now() - started }, 'Salesforce sync succeeded');
     const finished = (await getSyncRun(db.sql, runId))!;
     try {
-      await ctx.onSynced?.(finished);
+      await ctx.onSynced?.(finished, lastConn);
     } catch (err) {
       log?.warn({ event: 'sync', runId, err }, 'the after-sync notification failed');
     }

@@ -374,5 +374,7 @@ describe('sync entry points', () => {
     expect(linked!.salesforce_account_id).toBe(ids.TC3);
     expect(fake.org.get('Account', ids.TC3)).toMatchObject({ PMS_AUM__c: Number(ourAum.TC3), PMS_Return_YTD__c: CLIENT_RETURNS.TC3.YTD });
     expect(fake.logins).toHaveLength(2); // the worker's own connections: sync, then write-back
+    // The worker publishes the data-refresh Platform Event itself, on the write-back's connection (no third login).
+    expect(fake.org.all('PMS_Data_Refresh__e')).toEqual([expect.objectContaining({ Kind__c: 'sync', Scope__c: 'salesforce' })]);
   }, 30_000);
 });
