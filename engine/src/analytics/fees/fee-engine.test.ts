@@ -414,7 +414,7 @@ describe('simulateFees: other rules', () => {
     // Accrued at the close of 13 May: 16,027.3972 × 0.8 + 328.7671 + 657.2233 + 328.7671 = 12,821.9178 + 1,314.7575 = 14,136.68
     // (were the weekend measured on 80,00,000, the fees counted twice: 14,136.99)
     const r = simulateFees({
-      plan: feePlan({ managementFeeRate: '0.015', managementFeeFrequency: 'quarterly' }),
+      plan: feePlan({ managementFeeRate: '0.015', managementFeeFrequency: 'quarterly', exitLoad: ['0.02', '0.01', '0'] }),
       start: START,
       capital: CRORE,
       path: [
@@ -424,7 +424,11 @@ describe('simulateFees: other rules', () => {
       ],
       flows: [{ date: '2024-05-10', amount: '-2000000' }],
     });
-    expect(r.charges).toEqual([{ date: '2024-05-10', kind: 'management', reason: 'withdrawal', fee: '3205.48', gst: '576.99' }]);
+    expect(r.charges).toEqual([
+      { date: '2024-05-10', kind: 'management', reason: 'withdrawal', fee: '3205.48', gst: '576.99' },
+      // the exit load (2% in year one) is not a fee the value before fees adds back: it changes nothing here
+      { date: '2024-05-10', kind: 'exit-load', reason: 'withdrawal', fee: '40000.00', gst: '7200.00' },
+    ]);
     expect(r.final).toMatchObject({ date: '2024-05-13', value: '8000000.00', accruedManagementFee: '14136.68' });
   });
 

@@ -283,7 +283,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
         const w = withdraw(date, flow.neg());
         if (w !== null) {
           withdrawals.push(w);
-          withdrawalFees = new FeeDec(w.managementFee).plus(w.operatingExpenses).plus(w.performanceFee).plus(w.gst).minus(paise(new FeeDec(w.exitLoad).times(gst))).minus(w.exitLoad);
+          withdrawalFees = new FeeDec(w.managementFee).plus(w.operatingExpenses).plus(w.performanceFee).plus(w.gst).minus(paise(new FeeDec(w.exitLoad).times(gst)));
         }
       }
     }

@@ -11,7 +11,8 @@ import { hwmReport, loadFeeData } from './hwm.js';
 
 // The demo book's MGF/PRF charges (scripts/demo-book) follow the documented fee rules (methodology §10.1–10.2, §10.4),
 // so replaying each portfolio's resolved plan reconciles with them: the only differences are the deliberate ones.
-// A subset of the book the generator produces (40 clients over the default period) keeps this under a minute.
+// A subset of the book the generator produces (40 clients over the default period) keeps this under ten seconds; the
+// full demo (520 clients, 652 portfolios, about 70 s) gives the same answer: only WS0001002's half-yearly periods differ.
 
 let t: TestApp;
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pms-demo-fees-'));
@@ -41,7 +42,6 @@ describe('demo book: fee reconciliation', () => {
     const diffs = reports.flatMap((r) => r.reconciliation.differences.map((x) => ({ code: r.portfolioCode, ...x })));
     // the book exercises every rule: quarterly management fees, performance fees (annual, half-yearly, benchmark hurdle),
     // fees crystallised on withdrawals, and closures
-    expect(reports).toHaveLength(45);
     expect(rows.filter((r) => r.typeCode === 'MGF').length).toBeGreaterThan(400);
     expect(rows.filter((r) => r.typeCode === 'PRF' && Number(r.actual) > 0).length).toBeGreaterThan(20);
     expect(reports.filter((r) => r.status === 'Closed').length).toBeGreaterThan(0);
@@ -56,5 +56,6 @@ describe('demo book: fee reconciliation', () => {
       ['WS0001002', 'MGF', '2024-09-30', '6.74'],
       ['WS0001002', 'MGF', '2025-09-30', '34.81'],
     ]);
+    expect(reports).toHaveLength(45);
   }, 600_000);
 });
