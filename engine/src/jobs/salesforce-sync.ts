@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Bree from 'bree';
+import { refreshBus } from '../features/notifications/refresh-bus.js';
 import type { AppDeps } from '../app-env.js';
 import type { Env } from '../env.js';
 import { loadSalesforceSettings, salesforceConnectionConfig, syncCron } from '../features/salesforce/salesforce-settings.js';
@@ -39,6 +40,9 @@ export async function startSalesforceSyncJob(deps: AppDeps): Promise<SalesforceS
         const run = (message as { run: { id: number; status: string; error: unknown } | null }).run;
         deps.metrics.jobRuns.inc({ job: name, outcome: run?.status ?? 'skipped' });
         deps.log.info({ event: 'job', job: name, runId: run?.id, status: run?.status ?? 'skipped', error: run?.error }, 'Salesforce sync job finished');
+        // Tell this engine's listeners (SSE streams, the dashboard cache); the worker has published the Platform Event.
+        if (run?.status === 'succeeded')
+          refreshBus(deps).publish({ kind: 'sync', runId: String(run.id), asOf: new Date().toISOString(), scope: 'salesforce', salesforcePublished: true });
       }
     },
     errorHandler: (err, meta) => {

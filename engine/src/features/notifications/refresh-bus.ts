@@ -16,6 +16,8 @@ export interface DataRefreshEvent {
   asOf: string;
   /** What changed, in words a client can ignore: `transactions` (import kind), `salesforce`, `book`. */
   scope: string;
+  /** Already sent as PMS_Data_Refresh__e (a sync in the job's worker thread publishes its own); the publisher skips it. */
+  salesforcePublished?: boolean;
 }
 
 export type RefreshListener = (event: DataRefreshEvent) => void | Promise<void>;

@@ -37,6 +37,17 @@ describe('PMS_Data_Refresh__e publisher (real jsforce against the fake org)', ()
     expect(post[0]!.status).toBe(201);
   });
 
+  it('as a bus listener: skips an event already sent by a sync worker, publishes the next one', async () => {
+    fake = await startFakeOrg();
+    const org = fake;
+    const publish = salesforcePublisher({ connect: () => createSalesforceConnection(configFor(org, 'client-credentials')), retry: FAST_RETRY });
+    await publish({ ...EVENT, kind: 'sync', scope: 'salesforce', salesforcePublished: true });
+    expect(org.org.all('PMS_Data_Refresh__e')).toHaveLength(0);
+    await publish(EVENT);
+    expect(org.org.all('PMS_Data_Refresh__e')).toEqual([expect.objectContaining({ Kind__c: 'import' })]);
+    expect(publish.published).toBe(1);
+  });
+
   it('as a bus listener: logs and counts a failure instead of throwing, then reconnects for the next event', async () => {
     fake = await startFakeOrg();
     const org = fake;

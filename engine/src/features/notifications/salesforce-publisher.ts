@@ -34,6 +34,7 @@ export async function publishRefreshEvent(conn: Connection, event: DataRefreshEv
 export function salesforcePublisher(opts: { connect: () => Promise<Connection>; log?: Logger; retry?: RetryOptions }): RefreshListener & { published: number; failed: number } {
   let conn: Promise<Connection> | null = null;
   const listener = async (event: DataRefreshEvent) => {
+    if (event.salesforcePublished) return;
     try {
       conn ??= opts.connect();
       const id = await publishRefreshEvent(await conn, event, opts.retry);

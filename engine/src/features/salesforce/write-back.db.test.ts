@@ -10,6 +10,7 @@ import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAST_RETRY, configFor } from '../..
 import { computeBook } from '../analytics/book-compute.js';
 import { loadFixtureBook } from '../analytics/testing/book-fixture.js';
 import { startSalesforceSyncJob } from '../../jobs/salesforce-sync.js';
+import { refreshBus } from '../notifications/refresh-bus.js';
 import { runSalesforceSync } from './salesforce-sync.js';
 import { parseSalesforceSettings, type SalesforceSettingsInput } from './salesforce-settings.js';
 
@@ -352,7 +353,8 @@ describe('sync entry points', () => {
     const configFile = path.join(dir, 'salesforce.json');
     fs.writeFileSync(configFile, JSON.stringify(settings({ enabled: true, accountFields: { aum: 'PMS_AUM__c', returns: { YTD: 'PMS_Return_YTD__c' } } })));
     const env = { ...t.deps.env, SALESFORCE_INSTANCE_URL: fake.url, SALESFORCE_CLIENT_ID: FAKE_CLIENT_ID, SALESFORCE_CLIENT_SECRET: FAKE_CLIENT_SECRET, SALESFORCE_CONFIG_FILE: configFile };
-    const job = await startSalesforceSyncJob({ ...t.deps, env });
+    const jobDeps = { ...t.deps, env };
+    const job = await startSalesforceSyncJob(jobDeps);
     expect(job).toBeDefined();
     try {
       await job!.runNow();
@@ -376,5 +378,7 @@ describe('sync entry points', () => {
     expect(fake.logins).toHaveLength(2); // the worker's own connections: sync, then write-back
     // The worker publishes the data-refresh Platform Event itself, on the write-back's connection (no third login).
     expect(fake.org.all('PMS_Data_Refresh__e')).toEqual([expect.objectContaining({ Kind__c: 'sync', Scope__c: 'salesforce' })]);
+    // …and the engine's own listeners (SSE, dashboard cache) hear of it, marked as already sent to Salesforce.
+    expect(refreshBus(jobDeps).recent).toEqual([expect.objectContaining({ kind: 'sync', scope: 'salesforce', salesforcePublished: true })]);
   }, 30_000);
 });
