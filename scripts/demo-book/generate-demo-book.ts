@@ -541,6 +541,12 @@ interface Ctx {
  * A portfolio's `managementFeeFrequency` is deliberately not followed: the back office charges `MGF` quarterly for
  * everyone, so a plan that says otherwise (WS0001002, half-yearly) breaks on the demo and the compliance check fires.
  */
+/**
+ * The one deliberate back-office error of the demo: WS0001006's management fee for the quarter ended December 2024 is
+ * charged at 2.25% p.a. instead of its agreed 2.00%, so the fee reconciliation has a real overcharge to show.
+ */
+const DELIBERATE_OVERCHARGE = { code: 'WS0001006', month: '2024-12', extraRate: 0.0025 } as const;
+
 interface FeePlanCfg {
   performanceFeeFrequency?: ChargeFrequency;
   periodAnchor?: PeriodAnchor;
@@ -1072,7 +1078,10 @@ class PortfolioSim {
     this.mgmtAccrual += ((this.value() + this.withdrawalFees) * this.p.mgmtFee) / 365;
     this.withdrawalFees = 0;
     if (mgmtDay) {
-      this.chargeFee('MGF', Math.round(this.mgmtAccrual), 'Management Fees', `Mgmt fee ${label} @ ${(this.p.mgmtFee * 100).toFixed(2)}% p.a. + GST 18%`);
+      const o = DELIBERATE_OVERCHARGE;
+      const rateCharged = !closing && this.p.code === o.code && d.startsWith(o.month) ? this.p.mgmtFee + o.extraRate : this.p.mgmtFee;
+      const fee = Math.round(rateCharged === this.p.mgmtFee ? this.mgmtAccrual : (this.mgmtAccrual * rateCharged) / this.p.mgmtFee);
+      this.chargeFee('MGF', fee, 'Management Fees', `Mgmt fee ${label} @ ${(rateCharged * 100).toFixed(2)}% p.a. + GST 18%`);
       this.mgmtAccrual = 0;
     }
     if (perfDay) {

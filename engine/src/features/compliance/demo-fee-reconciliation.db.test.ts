@@ -12,7 +12,8 @@ import { hwmReport, loadFeeData } from './hwm.js';
 // The demo book's MGF/PRF charges (scripts/demo-book) follow the documented fee rules (methodology §10.1–10.2, §10.4),
 // so replaying each portfolio's resolved plan reconciles with them: the only differences are the deliberate ones.
 // A subset of the book the generator produces (40 clients over the default period) keeps this under ten seconds; the
-// full demo (520 clients, 652 portfolios, about 70 s) gives the same answer: only WS0001002's half-yearly periods differ.
+// full demo (520 clients, 652 portfolios, about 70 s) gives the same kind of answer: only WS0001002's half-yearly periods
+// and WS0001006's overcharged quarter differ.
 
 let t: TestApp;
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pms-demo-fees-'));
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('demo book: fee reconciliation', () => {
-  it('differences are exactly the deliberate ones: WS0001002, whose plan says half-yearly while the back office charges quarterly', async () => {
+  it('differences are exactly the deliberate ones: WS0001002 (plan half-yearly, charged quarterly) and one overcharge on WS0001006', async () => {
     const ids = (await t.db.sql<{ id: number }[]>`select id from portfolios order by id`).map((r) => r.id);
     const data = await loadFeeData(t.db.sql, { scope: ALL_CLIENTS, portfolioIds: ids });
     const reports = data.map(hwmReport);
@@ -55,7 +56,11 @@ describe('demo book: fee reconciliation', () => {
       ['WS0001002', 'MGF', '2024-03-31', '8.68'],
       ['WS0001002', 'MGF', '2024-09-30', '6.74'],
       ['WS0001002', 'MGF', '2025-09-30', '34.81'],
+      // the deliberate overcharge: WS0001006's fee for the quarter ended Dec 2024 charged at 2.25% p.a., not the agreed 2.00%
+      ['WS0001006', 'MGF', '2024-12-31', '31032.26'],
     ]);
+    // expected (fee + GST) 2,48,258.08 at 2.00%; charged 2,48,258.08 × 2.25 / 2.00 = 2,79,290.34; difference 31,032.26
+    expect(diffs.find((d) => d.code === 'WS0001006')).toMatchObject({ expected: '248258.08', actual: '279290.34' });
     expect(reports).toHaveLength(45);
   }, 600_000);
 });
