@@ -1,5 +1,6 @@
 import { AnalyticsInputError } from '../shared/analytics-error.js';
 import { addDays, fromDayNumber, toDayNumber } from '../shared/iso-date.js';
+import { lastIndexAtOrBefore } from '../shared/sorted-search.js';
 import type { Money } from '../shared/money.js';
 import { exitLoadRate, FeeDec, holdingYear, nextChargeDate, planViolations, type FeePlan } from './fee-plan.js';
 
@@ -244,16 +245,7 @@ export function simulateFees(input: FeeSimulationInput): FeeSimulationResult {
     const end = toDayNumber(periodEnd);
     // only a period the path covers entirely: otherwise its last business day is not known yet
     if (input.chargeOn !== 'last-valuation' || pathDays.length === 0 || pathDays[pathDays.length - 1]! < end) return end;
-    let lo = 0;
-    let hi = pathDays.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (pathDays[mid]! <= end) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const found = lastIndexAtOrBefore(pathDays, end, (d) => d);
     return found >= 0 && pathDays[found]! > Math.max(toDayNumber(after), startDay) ? pathDays[found]! : end;
   };
   let mgmtPeriodEnd = nextChargeDate(plan.managementFeeFrequency, plan.periodAnchor, input.start, input.start);

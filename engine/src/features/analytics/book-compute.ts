@@ -1,6 +1,7 @@
 import type { Queryable, Sql, TransactionSql } from '../../db/client.js';
 import { blendedIndexReturns, DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
 import { toDayNumber } from '../../analytics/shared/iso-date.js';
+import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { decString, sumMoney } from '../../analytics/shared/money.js';
 import { rebuildAllSeries } from './full-rebuild.js';
 import { writeRows, type Columns, type Row } from './bulk-write.js';
@@ -522,15 +523,8 @@ async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded',
   /** The benchmark's last row on or before `date`. */
   const benchAt = (id: number | null, date: string): { date: string; lg: number } | null => {
     const s = id === null ? undefined : bench.get(id);
-    if (!s) return null;
-    let lo = 0;
-    let hi = s.dates.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (s.dates[mid]! <= date) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? null : { date: s.dates[lo - 1]!, lg: s.lg[lo - 1]! };
+    const i = s ? lastIndexAtOrBefore(s.dates, date, (d) => d) : -1;
+    return i < 0 ? null : { date: s!.dates[i]!, lg: s!.lg[i]! };
   };
 
   // Flows of the touched entities, for XIRR.

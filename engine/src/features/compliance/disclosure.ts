@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { annualize, compositeTwrr, periodReturn, type CompositeMember } from '../../analytics/index.js';
 import { periodRange } from '../../analytics/periods/period-range.js';
+import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import type { Queryable } from '../../db/client.js';
 
 /** The periods of the SEBI/APMI monthly performance report (circular SEBI/HO/IMD/IMD-PoD-2/P/CIR/2022/172). */
@@ -78,17 +79,8 @@ async function computeRow(sql: Queryable, strategyId: number, benchmarkId: numbe
   const bench = benchmarkId === null ? [] : await sql<{ date: string; lg: number }[]>`
     select value_date::text as date, log_growth as lg from benchmark_series where benchmark_id = ${benchmarkId} and value_date <= ${to}::date order by value_date`;
   const lgOn = (d: string): number | null => {
-    let lo = 0;
-    let hi = bench.length - 1;
-    let found: number | null = null;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (bench[mid]!.date <= d) {
-        found = bench[mid]!.lg;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
+    const i = lastIndexAtOrBefore(bench, d, (b) => b.date);
+    return i < 0 ? null : bench[i]!.lg;
   };
   for (const period of DISCLOSURE_PERIODS) {
     const r = periodReturn({ period, asOf: to, inceptionDate: inception, valuations: pooled.pooledValuations, flows: pooled.pooledFlows });

@@ -1,5 +1,6 @@
 import { FeeDec, nextChargeDate, simulateFees, type FeePlan, type FeeSimulationResult, type PathStep } from '../../analytics/fees/index.js';
 import { addDays, toDayNumber } from '../../analytics/shared/iso-date.js';
+import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import type { Queryable } from '../../db/client.js';
 import { visibleClients, type ClientScope } from '../../lib/scope.js';
 import { loadFeePlans, type PlanField, type PlanSource, type ResolvedFeePlan } from './fee-plans.js';
@@ -94,17 +95,8 @@ export function planOf(d: Pick<FeeData, 'plan'>): FeePlan {
  */
 function benchmarkReturns(series: FeeData['benchmark']): (from: string, to: string) => number {
   const level = (date: string): number => {
-    let lo = 0;
-    let hi = series.length - 1;
-    let found = series[0]?.logGrowth ?? 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (series[mid]!.date <= date) {
-        found = series[mid]!.logGrowth;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
+    const i = lastIndexAtOrBefore(series, date, (s) => s.date);
+    return i < 0 ? (series[0]?.logGrowth ?? 0) : series[i]!.logGrowth;
   };
   return (from, to) => Math.expm1(level(to) - level(from));
 }

@@ -6,6 +6,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
+import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import type { Queryable } from '../../db/client.js';
 import { isClientVisible, type ClientScope } from '../../lib/scope.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint as StoredPoint } from '../analytics/period-metrics.js';
@@ -234,19 +235,7 @@ async function periodFigures(
     for (const r of rf) if (r.from <= date) y = Number(r.y);
     return y;
   };
-  const lastOnOrBefore = <T extends { date: string }>(rows: T[], date: string): T | null => {
-    let lo = 0;
-    let hi = rows.length - 1;
-    let found: T | null = null;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (rows[mid]!.date <= date) {
-        found = rows[mid]!;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
-  };
+  const lastOnOrBefore = <T extends { date: string }>(rows: T[], date: string): T | null => rows[lastIndexAtOrBefore(rows, date, (r) => r.date)] ?? null;
   const flows = series.filter((s) => Number(s.net_flow) !== 0).map((s) => ({ date: s.date, amount: s.net_flow }));
   const out: PeriodFigure[] = [];
   for (const period of NAMED_PERIODS) {
