@@ -591,9 +591,9 @@ async function computeMetrics(tx: TransactionSql, kind: 'postgres' | 'embedded',
 
 /**
  * XIRR over a period from the investor's side: the opening value invested at the base date, each external flow on its
- * valuation date (corpus in = paid by the client, negative), the closing value received at the end.
+ * valuation date (corpus in = paid by the client, negative), the closing value received at the end. `flows`: the
+ * entity's flows after the opening row, up to the closing row.
  */
-/** `flows`: the entity's flows after the opening row, up to the closing row. */
 function periodXirr(row: PeriodRow, flows: { date: string; amount: string }[]): number | null {
   const end = row.end!;
   // Without flows in between, the rate solving opening → closing is (closing / opening)^(365 / days) − 1 exactly.

@@ -1,4 +1,4 @@
-import { fromDayNumber } from '../../analytics/shared/iso-date.js';
+import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import type { TransactionSql } from '../../db/client.js';
 
 export type Cell = string | number | null;
@@ -16,10 +16,9 @@ export type Columns = readonly (readonly [name: string, type: ColumnType])[];
  */
 export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded', table: string, columns: Columns, rows: Row[]): Promise<number> {
   if (!rows.length) return 0;
-  const names = columns.map(([c]) => c).join(', ');
   if (kind === 'postgres') {
     const out = new BinaryCopyWriter(columns);
-    const w = await tx.unsafe(`copy ${table} (${names}) from stdin with (format binary)`).writable();
+    const w = await copyIn(tx, table, columns);
     for (const row of rows) {
       out.row(row);
       if (out.size > 1 << 20 && !w.write(out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
@@ -31,7 +30,7 @@ export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded
   for (let i = 0; i < rows.length; i += 5000) {
     const batch = rows.slice(i, i + 5000);
     await tx.unsafe(
-      `insert into ${table} (${names}) select * from unnest(${select})`,
+      `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select * from unnest(${select})`,
       columns.map(([, t], j) => batch.map((r) => textCell(t, r[j] ?? null))) as never[],
     );
   }
@@ -42,9 +41,12 @@ export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded
 export async function copyBinary(tx: TransactionSql, table: string, writer: BinaryCopyWriter): Promise<number> {
   const n = writer.count;
   if (n === 0) return 0;
-  const w = await tx.unsafe(`copy ${table} (${writer.columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
-  await endCopy(w, writer.end());
+  await endCopy(await copyIn(tx, table, writer.columns), writer.end());
   return n;
+}
+
+function copyIn(tx: TransactionSql, table: string, columns: Columns) {
+  return tx.unsafe(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
 }
 
 async function endCopy(w: NodeJS.WritableStream, last: Buffer): Promise<void> {
@@ -70,7 +72,7 @@ export function paiseToDecimal(p: number): string {
   return `${p < 0 ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`;
 }
 
-const PG_EPOCH_DAY = Date.UTC(2000, 0, 1) / 86_400_000;
+const PG_EPOCH_DAY = toDayNumber('2000-01-01');
 
 /** PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4). */
 export class BinaryCopyWriter {
@@ -121,7 +123,7 @@ export class BinaryCopyWriter {
         case 'date':
           this.ensure(8);
           this.int32(4);
-          this.int32((typeof x === 'number' ? x : Date.parse(`${x}T00:00:00Z`) / 86_400_000) - PG_EPOCH_DAY);
+          this.int32((typeof x === 'number' ? x : toDayNumber(x)) - PG_EPOCH_DAY);
           break;
         case 'numeric':
           this.numeric(String(x));

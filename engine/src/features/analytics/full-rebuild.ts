@@ -288,12 +288,10 @@ class SeriesSink {
   }
 }
 
-const SERIES_COLUMNS: Columns = (
-  [
-    ['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['value', 'paise'], ['value_delta', 'paise'],
-    ['net_flow', 'paise'], ['daily_return', 'float8'], ['log_growth', 'float8'], ['benchmark_return', 'float8'], ['n', 'int'],
-    ['s_r', 'float8'], ['s_r2', 'float8'], ['s_dn2', 'float8'], ['pn', 'int'], ['s_pr', 'float8'], ['s_pr2', 'float8'], ['s_b', 'float8'],
-    ['s_b2', 'float8'], ['s_rb', 'float8'], ['peak_log_growth', 'float8'], ['max_drawdown', 'float8'],
-  ] as const
-);
+const SERIES_COLUMNS: Columns = [
+  ['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['value', 'paise'], ['value_delta', 'paise'],
+  ['net_flow', 'paise'], ['daily_return', 'float8'], ['log_growth', 'float8'], ['benchmark_return', 'float8'], ['n', 'int'],
+  ['s_r', 'float8'], ['s_r2', 'float8'], ['s_dn2', 'float8'], ['pn', 'int'], ['s_pr', 'float8'], ['s_pr2', 'float8'], ['s_b', 'float8'],
+  ['s_b2', 'float8'], ['s_rb', 'float8'], ['peak_log_growth', 'float8'], ['max_drawdown', 'float8'],
+];
 
