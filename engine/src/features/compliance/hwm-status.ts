@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../app-env.js';
 import type { Queryable } from '../../db/client.js';
 import { ALL_CLIENTS, visibleClients, type ClientScope } from '../../lib/scope.js';
+import type { RefreshBus } from '../notifications/refresh-bus.js';
 import { hwmReport, listFeePortfolioIds, loadFeeData } from './hwm.js';
 
 /** Portfolios replayed per round trip: bounded memory (each carries its whole valuation history). */
@@ -13,8 +14,7 @@ const BATCH = 50;
  */
 export async function refreshHwmStatus(sql: Queryable): Promise<{ portfolios: number; ms: number }> {
   const t0 = performance.now();
-  const { total } = await listFeePortfolioIds(sql, { scope: ALL_CLIENTS, withPerformanceFee: true, page: 1, pageSize: 1 });
-  const { ids } = await listFeePortfolioIds(sql, { scope: ALL_CLIENTS, withPerformanceFee: true, page: 1, pageSize: Math.max(total, 1) });
+  const { ids } = await listFeePortfolioIds(sql, { scope: ALL_CLIENTS, withPerformanceFee: true, page: 1, pageSize: 2_147_483_647 });
   for (let i = 0; i < ids.length; i += BATCH) {
     const reports = (await loadFeeData(sql, { scope: ALL_CLIENTS, portfolioIds: ids.slice(i, i + BATCH) })).map(hwmReport);
     if (!reports.length) continue;
@@ -103,13 +103,15 @@ export class HwmStatusRefresher {
 const refreshers = new WeakMap<object, HwmStatusRefresher>();
 
 /**
- * Starts keeping hwm_status current for this engine: a replay now and after every data-refresh event (imports,
- * syncs, analytics runs). Fee-plan changes ask for one through `hwmStatusRefresherOf`.
+ * Starts keeping hwm_status current for this engine: a replay now and after every import and analytics run (a
+ * Salesforce sync changes nothing a high-water mark reads). Fee-plan changes ask for one through `hwmStatusRefresherOf`.
  */
-export function registerHwmStatus(deps: Pick<AppDeps, 'db' | 'log'>, bus: { subscribe(listener: () => void): unknown }): HwmStatusRefresher {
+export function registerHwmStatus(deps: Pick<AppDeps, 'db' | 'log'>, bus: RefreshBus): HwmStatusRefresher {
   const refresher = new HwmStatusRefresher(deps);
   refreshers.set(deps, refresher);
-  bus.subscribe(() => refresher.schedule());
+  bus.subscribe((event) => {
+    if (event.kind !== 'sync') refresher.schedule();
+  });
   refresher.schedule();
   return refresher;
 }

@@ -34,7 +34,10 @@ export interface FeeData {
 }
 
 /** The visible portfolios among `ids` (or matching the filter) with everything the fee engine needs. */
-export async function loadFeeData(sql: Queryable, p: { scope: ClientScope; portfolioIds: number[] }): Promise<FeeData[]> {
+export async function loadFeeData(
+  sql: Queryable,
+  p: { scope: ClientScope; portfolioIds: number[]; /** resolved plans the caller already holds (covering portfolioIds) */ plans?: Map<number, ResolvedFeePlan> },
+): Promise<FeeData[]> {
   if (p.portfolioIds.length === 0) return [];
   const portfolios = await sql<FeePortfolio[]>`
     select p.id, p.portfolio_code as "portfolioCode", p.client_id as "clientId", c.name as "clientName", s.code as strategy, p.status,
@@ -45,7 +48,7 @@ export async function loadFeeData(sql: Queryable, p: { scope: ClientScope; portf
     order by p.id`;
   const ids = portfolios.map((x) => x.id);
   if (ids.length === 0) return [];
-  const plans = await loadFeePlans(sql, { scope: p.scope, portfolioIds: ids });
+  const plans = p.plans ?? (await loadFeePlans(sql, { scope: p.scope, portfolioIds: ids }));
   const benchIds = ids.filter((id) => plans.get(id)?.plan.hurdle.kind === 'benchmark');
   const [valuations, flows, fees, bench] = await Promise.all([
     sql<{ pid: number; date: string; value: string }[]>`

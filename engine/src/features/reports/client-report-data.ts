@@ -114,7 +114,7 @@ export async function loadClientReportData(sql: Queryable, p: ClientReportParams
     const plan = plans.get(id)?.plan;
     return plan !== undefined && new Decimal(plan.performanceFeeRate).gt(0);
   });
-  const feeData = await loadFeeData(sql, { scope: p.scope, portfolioIds: withPerformanceFee });
+  const feeData = await loadFeeData(sql, { scope: p.scope, portfolioIds: withPerformanceFee, plans });
   const hwm = feeData.map((d) =>
     hwmReport({ ...d, valuations: d.valuations.filter((v) => v.date <= asOf), flows: d.flows.filter((f) => f.date <= asOf), fees: d.fees.filter((f) => f.date <= asOf) }),
   );
