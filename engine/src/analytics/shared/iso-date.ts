@@ -96,7 +96,7 @@ function digits(s: string, from: number, to: number): number {
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
-function daysFromCivil(y0: number, m: number, d: number): number {
+export function daysFromCivil(y0: number, m: number, d: number): number {
   const y = m <= 2 ? y0 - 1 : y0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -105,7 +105,7 @@ function daysFromCivil(y0: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-function civilFromDays(z0: number): CivilDate {
+export function civilFromDays(z0: number): CivilDate {
   const z = z0 + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;

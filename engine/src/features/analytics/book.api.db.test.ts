@@ -49,7 +49,7 @@ describe('precomputed book over HTTP', () => {
     // The first run on a store never computed is a full build.
     expect(s.runs[0]).toMatchObject({ mode: 'full', status: 'succeeded', portfolios: 5, groups: 12 });
     // A full build streams the book once (full-rebuild.ts); incremental runs go level by level.
-    expect(Object.keys(s.runs[0]!.phasesMs!).sort()).toEqual(['benchmarks', 'metrics', 'series']);
+    expect(Object.keys(s.runs[0]!.phasesMs!).sort()).toEqual(['benchmarks', 'index', 'metrics', 'series']);
   });
 
   it('recomputes after an import through the API, only the portfolio it touched and its aggregates', async () => {

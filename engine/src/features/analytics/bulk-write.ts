@@ -1,13 +1,14 @@
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import type { TransactionSql } from '../../db/client.js';
 
-export type Cell = string | number | null;
+export type Cell = string | number | Float64Array | null;
 export type Row = Cell[];
 /**
- * Column name and how its cells are given: text, int, date (ISO string, or days since 1970-01-01), numeric (decimal
- * string), paise (a numeric column given as an exact integer number of paise) or float8.
+ * Column name and how its cells are given: text, int, int8 (a number), date (ISO string, or days since 1970-01-01),
+ * numeric (decimal string), paise (a numeric column given as an exact integer number of paise), float8, or an array
+ * column (int8[], float8[]) given as a Float64Array whose NaN elements are nulls.
  */
-export type ColumnType = 'text' | 'int' | 'date' | 'numeric' | 'paise' | 'float8';
+export type ColumnType = 'text' | 'int' | 'int8' | 'date' | 'numeric' | 'paise' | 'float8' | 'int8[]' | 'float8[]';
 export type Columns = readonly (readonly [name: string, type: ColumnType])[];
 
 /**
@@ -26,11 +27,14 @@ export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded
     await endCopy(w, out.end());
     return rows.length;
   }
-  const select = columns.map(([, t], j) => `$${j + 1}::${t === 'paise' ? 'numeric' : t}[]`).join(', ');
+  // Array columns travel as text literals ('{1,NULL}'): unnest would flatten a two-dimensional array.
+  const params = columns.map(([, t], j) => `$${j + 1}::${t.endsWith('[]') ? 'text' : t === 'paise' ? 'numeric' : t}[]`).join(', ');
+  const select = columns.map(([, t], j) => `c${j}${t.endsWith('[]') ? `::${t}` : ''}`).join(', ');
+  const names = columns.map((_, j) => `c${j}`).join(', ');
   for (let i = 0; i < rows.length; i += 5000) {
     const batch = rows.slice(i, i + 5000);
     await tx.unsafe(
-      `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select * from unnest(${select})`,
+      `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select ${select} from unnest(${params}) as u(${names})`,
       columns.map(([, t], j) => batch.map((r) => textCell(t, r[j] ?? null))) as never[],
     );
   }
@@ -45,19 +49,20 @@ export async function copyBinary(tx: TransactionSql, table: string, writer: Bina
   return n;
 }
 
-function copyIn(tx: TransactionSql, table: string, columns: Columns) {
+export function copyIn(tx: TransactionSql, table: string, columns: Columns) {
   return tx.unsafe(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
 }
 
-async function endCopy(w: NodeJS.WritableStream, last: Buffer): Promise<void> {
+export async function endCopy(w: NodeJS.WritableStream, last: Buffer): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     w.once('error', reject);
     w.end(last, () => resolve());
   });
 }
 
-function textCell(type: ColumnType, x: Cell): Cell {
+function textCell(type: ColumnType, x: Cell): string | number | null {
   if (x === null) return null;
+  if (x instanceof Float64Array) return `{${Array.from(x, (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}`;
   if (typeof x === 'number') {
     if (!Number.isFinite(x)) return null;
     if (type === 'date') return fromDayNumber(x);
@@ -109,6 +114,15 @@ export class BinaryCopyWriter {
         continue;
       }
       switch (this.columns[j]![1]) {
+        case 'int8[]':
+        case 'float8[]':
+          this.array(x as Float64Array, this.columns[j]![1] === 'int8[]');
+          break;
+        case 'int8':
+          this.ensure(12);
+          this.int32(8);
+          this.int64(Number(x));
+          break;
         case 'float8':
           this.ensure(12);
           this.int32(8);
@@ -123,7 +137,7 @@ export class BinaryCopyWriter {
         case 'date':
           this.ensure(8);
           this.int32(4);
-          this.int32((typeof x === 'number' ? x : toDayNumber(x)) - PG_EPOCH_DAY);
+          this.int32((typeof x === 'number' ? x : toDayNumber(String(x))) - PG_EPOCH_DAY);
           break;
         case 'numeric':
           this.numeric(String(x));
@@ -141,6 +155,44 @@ export class BinaryCopyWriter {
         }
       }
     }
+  }
+
+  /** A one-dimensional array of int8 or float8 (1-based); NaN elements are nulls. */
+  private array(a: Float64Array, int8: boolean): void {
+    let nulls = 0;
+    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i]!)) nulls++;
+    const size = 12 + (a.length ? 8 : 0) + 4 * nulls + 12 * (a.length - nulls);
+    this.ensure(4 + size);
+    this.int32(size);
+    this.int32(a.length ? 1 : 0);
+    this.int32(nulls ? 1 : 0);
+    this.int32(int8 ? 20 : 701);
+    if (a.length) {
+      this.int32(a.length);
+      this.int32(1);
+    }
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (Number.isNaN(v)) {
+        this.int32(-1);
+        continue;
+      }
+      this.int32(8);
+      if (int8) this.int64(v);
+      else {
+        this.buf.writeDoubleBE(v, this.pos);
+        this.pos += 8;
+      }
+    }
+  }
+
+  /** An exact integer (|v| < 2^53) as int8. */
+  private int64(v: number): void {
+    if (!Number.isSafeInteger(v)) throw new Error(`int8 must be a safe integer: ${v}`);
+    const hi = Math.floor(v / 2 ** 32);
+    this.buf.writeInt32BE(hi, this.pos);
+    this.buf.writeUInt32BE(v - hi * 2 ** 32, this.pos + 4);
+    this.pos += 8;
   }
 
   /** The bytes so far; the writer goes on with the same COPY stream. */

@@ -14,11 +14,25 @@ type Session = Awaited<ReturnType<TestApp['login']>>;
 let rohit: Session, kavita: Session, cio: Session, compliance: Session;
 const lastAudit = async (action: string) => (await t.db.sql`select * from audit_log where action = ${action} order by id desc limit 1`)[0];
 
+/** One day of an entity's stored series (packed per month), with its benchmark's return on that day. */
 async function seriesRow(type: string, id: number, date: string, value: string, lg: number, b: number | null) {
+  const [bench] = await t.db.sql<{ id: number }[]>`select id from benchmarks order by id limit 1`;
+  await t.db.sql`insert into analytics_entities (entity_type, entity_id, benchmark_id, method) values (${type}, ${id}, ${bench!.id}, 'test')
+                 on conflict do nothing`;
+  await t.db.sql`insert into benchmark_series (benchmark_id, value_date, daily_return, log_growth) values (${bench!.id}, ${date}, ${b}, 0)
+                 on conflict do nothing`;
+  await t.db.sql.unsafe(
+    `insert into analytics_series_months (entity_type, entity_id, month, c_value, c_log_growth, c_n, c_s_r, c_s_r2, c_s_dn2, c_pn, c_s_pr, c_s_pr2,
+       c_s_b, c_s_b2, c_s_rb, c_peak_log_growth, c_max_drawdown, value, net_flow, daily_return, log_growth)
+     values ($1, $2, date_trunc('month', $3::date), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+       array_fill(null::bigint, array[31]), array_fill(null::bigint, array[31]), array_fill(null::float8, array[31]), array_fill(null::float8, array[31]))
+     on conflict do nothing`,
+    [type, id, date],
+  );
   await t.db.sql`
-    insert into analytics_series (entity_type, entity_id, value_date, value, value_delta, net_flow, daily_return, log_growth, benchmark_return,
-      n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, peak_log_growth, max_drawdown)
-    values (${type}, ${id}, ${date}, ${value}, 0, 0, null, ${lg}, ${b}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)`;
+    update analytics_series_months set value[extract(day from ${date}::date)] = round(${value}::numeric * 100)::bigint,
+      log_growth[extract(day from ${date}::date)] = ${lg}
+    where entity_type = ${type} and entity_id = ${id} and month = date_trunc('month', ${date}::date)`;
 }
 async function metricRow(type: string, id: number, period: string, ret: number, bench: number, extra: { vol?: number; closing?: string } = {}) {
   await t.db.sql`

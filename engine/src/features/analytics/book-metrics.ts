@@ -1,0 +1,219 @@
+import type { TransactionSql } from '../../db/client.js';
+import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
+import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
+import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
+import { decString, sumMoney } from '../../analytics/shared/money.js';
+import { readRows } from './bulk-read.js';
+import { paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
+import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
+import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
+import { entityKey, type Finals, type StoreKind } from './series-store.js';
+
+interface EntityRow {
+  entity_type: string;
+  entity_id: number;
+  benchmark_id: number | null;
+  inception_date: string | null;
+  as_of: string | null;
+}
+
+const METRIC_COLUMNS: Columns = [
+  ['entity_type', 'text'], ['entity_id', 'int'], ['period', 'text'], ['as_of', 'date'], ['from_date', 'date'], ['to_date', 'date'],
+  ['days', 'int'], ['twrr', 'float8'], ['twrr_annualized', 'float8'], ['reported_return', 'float8'], ['xirr', 'float8'],
+  ['benchmark_id', 'int'], ['benchmark_return', 'float8'], ['benchmark_annualized', 'float8'], ['benchmark_reported', 'float8'],
+  ['excess_return', 'float8'], ['observations', 'int'], ['annual_volatility', 'float8'], ['sharpe', 'float8'], ['sortino', 'float8'],
+  ['downside_risk', 'float8'], ['beta', 'float8'], ['alpha', 'float8'], ['tracking_error', 'float8'], ['information_ratio', 'float8'],
+  ['max_drawdown', 'float8'], ['risk_free_annual', 'float8'], ['opening_value', 'numeric'], ['closing_value', 'numeric'], ['net_flows', 'numeric'],
+  ['method', 'text'],
+];
+
+/**
+ * Metric snapshots for the standard periods of every entity in dirty_entities. A period closes at the entity's last
+ * row (its state in `finals`, left by the series step); it opens at the last row on or before its start: the stored
+ * month holding that date (or the last month before it), its checkpoint replayed up to the date. Those months are
+ * fetched in one pass; benchmarks' log growth (a few thousand rows) is looked up in memory; rows go back with COPY.
+ */
+export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals: Finals, benches: Map<number, BenchmarkDays>, method: string): Promise<number> {
+  const entities = await tx<EntityRow[]>`
+    select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.as_of::text
+    from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
+  const [{ n: all } = { n: 0 }] = await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities`;
+  // Every entity (a new day for the whole book): emptying the table beats deleting each row (no dead rows to skip).
+  if (entities.length === all) await tx`truncate analytics_metrics`;
+  else await tx`delete from analytics_metrics m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
+  const rf = await tx<{ valid_from: string; annual_yield: string }[]>`select valid_from::text, annual_yield::text from risk_free_rates order by valid_from`;
+  const yieldAt = (date: string) => {
+    let y = 0;
+    for (const r of rf) if (r.valid_from <= date) y = Number(r.annual_yield);
+    return y;
+  };
+
+  // The periods, and the stored months their opening points are in.
+  const specs: { e: EntityRow; period: string; from: string; to: string; days: number }[] = [];
+  const wanted = new Map<string, [string, number, number]>();
+  const want = (e: EntityRow, day: number) => {
+    const m = monthStart(day);
+    wanted.set(`${e.entity_type}:${e.entity_id}:${m}`, [e.entity_type, e.entity_id, m]);
+  };
+  for (const e of entities) {
+    if (!e.as_of || !e.inception_date) continue;
+    if (!finals.has(entityKey(e.entity_type, e.entity_id))) want(e, toDayNumber(e.as_of));
+    for (const p of NAMED_PERIODS) {
+      const range = periodRange(p, e.as_of, e.inception_date);
+      if (!range || !range.complete) continue;
+      specs.push({ e, period: p, from: range.from, to: range.to, days: range.days });
+      want(e, toDayNumber(range.from));
+    }
+  }
+  if (!specs.length) return 0;
+
+  const months = await monthsAtOrBefore(tx, kind, [...wanted.values()]);
+  const benchDaysOf = (e: EntityRow) => (e.benchmark_id === null ? undefined : benches.get(e.benchmark_id));
+  /** The entity's state after its last row on or before `day`, or null when it has none. */
+  const stateAt = (e: EntityRow, day: number): SeriesCheckpoint | null => {
+    const row = months.get(`${e.entity_type}:${e.entity_id}:${monthStart(day)}`);
+    if (!row) return null;
+    const s = new SeriesState(row.c, benchDaysOf(e)).replay(row, day);
+    return s.date === null ? null : s;
+  };
+
+  const bench = new Map<number, { dates: string[]; lg: number[] }>();
+  const benchmarkIds = [...new Set(entities.map((e) => e.benchmark_id).filter((b): b is number => b !== null))];
+  for (const b of await tx<{ benchmark_id: number; value_date: string; log_growth: number }[]>`
+    select benchmark_id, value_date::text, log_growth from benchmark_series where benchmark_id = any(${benchmarkIds}::int[])
+    order by benchmark_id, value_date`) {
+    let s = bench.get(b.benchmark_id);
+    if (!s) bench.set(b.benchmark_id, (s = { dates: [], lg: [] }));
+    s.dates.push(b.value_date);
+    s.lg.push(b.log_growth);
+  }
+  /** The benchmark's last row on or before `date`. */
+  const benchAt = (id: number | null, date: string): { date: string; lg: number } | null => {
+    const s = id === null ? undefined : bench.get(id);
+    const i = s ? lastIndexAtOrBefore(s.dates, date, (d) => d) : -1;
+    return i < 0 ? null : { date: s!.dates[i]!, lg: s!.lg[i]! };
+  };
+
+  // Flows of the touched entities, for XIRR.
+  const flows = new Map<string, { date: string; amount: string }[]>();
+  for (const f of await tx<{ entity_type: string; entity_id: number; value_date: string; amount: string }[]>`
+    select f.entity_type, f.entity_id, f.value_date::text, f.amount::text from analytics_flows f
+    join dirty_entities d on d.entity_type = f.entity_type and d.entity_id = f.entity_id
+    order by f.entity_type, f.entity_id, f.value_date`) {
+    const k = entityKey(f.entity_type, f.entity_id);
+    let list = flows.get(k);
+    if (!list) flows.set(k, (list = []));
+    list.push({ date: f.value_date, amount: f.amount });
+  }
+
+  const out: Row[] = [];
+  for (const s of specs) {
+    const key = entityKey(s.e.entity_type, s.e.entity_id);
+    const end = finals.get(key) ?? stateAt(s.e, toDayNumber(s.e.as_of!));
+    const base = stateAt(s.e, toDayNumber(s.from));
+    const bb = benchAt(s.e.benchmark_id, s.from);
+    const be = benchAt(s.e.benchmark_id, s.to);
+    const row: PeriodRow = {
+      entity_type: s.e.entity_type,
+      entity_id: s.e.entity_id,
+      period: s.period,
+      from_date: s.from,
+      to_date: s.to,
+      days: s.days,
+      benchmark_id: s.e.benchmark_id,
+      inception_date: s.e.inception_date!,
+      base: base && pointOf(base),
+      end: end && end.date !== null ? pointOf(end) : null,
+      bench_from: bb?.lg ?? null,
+      bench_from_date: bb?.date ?? null,
+      bench_to: be?.lg ?? null,
+      bench_to_date: be?.date ?? null,
+    };
+    const computed = metricRow(row, flows.get(key) ?? []);
+    if (computed) out.push(computed);
+  }
+  return writeRows(tx, kind, 'analytics_metrics', METRIC_COLUMNS, out);
+
+  function metricRow(row: PeriodRow, entityFlows: { date: string; amount: string }[]): Row | null {
+    if (!row.end?.date) return null;
+    const rfAnnual = yieldAt(row.to_date);
+    const m = computePeriodMetrics(row, riskFreePerDay(rfAnnual));
+    if (m === null) return null;
+    const inPeriod = entityFlows.filter((f) => (row.base === null || f.date > row.base.date) && f.date <= row.end!.date);
+    return [
+      row.entity_type, row.entity_id, row.period, row.to_date, row.from_date, row.to_date, row.days, m.twrr, m.twrr_annualized,
+      m.reported_return, periodXirr(row, inPeriod), row.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
+      m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
+      m.information_ratio, m.max_drawdown, rfAnnual, m.opening_value, m.closing_value, decString(sumMoney(inPeriod.map((f) => f.amount))), method,
+    ];
+  }
+}
+
+function pointOf(s: SeriesCheckpoint): SeriesPoint {
+  return {
+    date: fromDayNumber(s.date!),
+    value: paiseToDecimal(s.value),
+    log_growth: s.lg,
+    n: s.n,
+    s_r: s.s_r,
+    s_r2: s.s_r2,
+    s_dn2: s.s_dn2,
+    pn: s.pn,
+    s_pr: s.s_pr,
+    s_pr2: s.s_pr2,
+    s_b: s.s_b,
+    s_b2: s.s_b2,
+    s_rb: s.s_rb,
+    max_drawdown: s.mdd,
+  };
+}
+
+/** For each (entity, month): the entity's stored month of that month, else its last one before it. Key `type:id:month`. */
+async function monthsAtOrBefore(tx: TransactionSql, kind: StoreKind, wanted: [string, number, number][]): Promise<Map<string, MonthRow>> {
+  await tx.unsafe(`drop table if exists metric_months`);
+  await tx.unsafe(`create temp table metric_months (entity_type text, entity_id integer, month date) on commit drop`);
+  for (let i = 0; i < wanted.length; i += 50_000) {
+    const part = wanted.slice(i, i + 50_000);
+    await tx`insert into metric_months select * from unnest(${part.map((w) => w[0])}::text[], ${part.map((w) => w[1])}::int[], ${part.map((w) => fromDayNumber(w[2]))}::date[])`;
+  }
+  await tx.unsafe(`analyze metric_months`);
+  const out = new Map<string, MonthRow>();
+  await readRows(
+    tx,
+    kind,
+    `select q.month as want, m.* from metric_months q
+     cross join lateral (select * from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month <= q.month
+                         order by x.month desc limit 1) m`,
+    [['want', 'date'], ...MONTH_READ_COLUMNS],
+    (cells) => {
+      const row = monthRowOf(cells, 1);
+      out.set(`${row.type}:${row.id}:${cells[0] as number}`, row);
+    },
+  );
+  return out;
+}
+
+/**
+ * XIRR over a period from the investor's side: the opening value invested at the base date, each external flow on its
+ * valuation date (corpus in = paid by the client, negative), the closing value received at the end. `flows`: the
+ * entity's flows after the opening row, up to the closing row.
+ */
+function periodXirr(row: PeriodRow, flows: { date: string; amount: string }[]): number | null {
+  const end = row.end!;
+  // Without flows in between, the rate solving opening → closing is (closing / opening)^(365 / days) − 1 exactly.
+  if (flows.length === 0 && row.base && Number(row.base.value) > 0 && Number(end.value) > 0 && end.date > row.from_date) {
+    const days = toDayNumber(end.date) - toDayNumber(row.from_date);
+    const rate = Math.pow(Number(end.value) / Number(row.base.value), DAYS_PER_YEAR / days) - 1;
+    if (Number.isFinite(rate)) return rate;
+  }
+  const cfs: DatedAmount[] = [];
+  if (row.base && Number(row.base.value) !== 0) cfs.push({ date: row.from_date, amount: -Number(row.base.value) });
+  for (const f of flows) cfs.push({ date: f.date, amount: -Number(f.amount) });
+  cfs.push({ date: end.date, amount: Number(end.value) });
+  try {
+    return xirr(cfs);
+  } catch (err) {
+    if (err instanceof XirrError) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,236 @@
+import type { TransactionSql } from '../../db/client.js';
+import { toDayNumber } from '../../analytics/shared/iso-date.js';
+
+/**
+ * How a column is read: int (int4), int8 (a number, exact below 2^53), date (days since 1970-01-01), paise (a numeric
+ * with at most two decimals as exact integer paise), float8, text, or an int8[] / float8[] array as a Float64Array
+ * (nulls as NaN).
+ */
+export type ReadType = 'int' | 'int8' | 'date' | 'paise' | 'float8' | 'text' | 'int8[]' | 'float8[]';
+export type ReadColumns = readonly (readonly [name: string, type: ReadType])[];
+export type ReadCell = number | string | Float64Array | null;
+
+/**
+ * Streams the rows of `query` to `onRow` (cells in `columns` order, null for SQL null; the array is reused between
+ * calls). On PostgreSQL through `COPY (…) TO STDOUT (FORMAT binary)`: no text formatting in the server, no parsing of
+ * numbers in Node. On embedded PGlite (no COPY) as a plain query of text values. COPY takes no parameters: put them in
+ * a temporary table the query joins.
+ */
+export async function readRows(
+  tx: TransactionSql,
+  kind: 'postgres' | 'embedded',
+  query: string,
+  columns: ReadColumns,
+  onRow: (cells: ReadCell[]) => void,
+): Promise<number> {
+  const select = `select ${columns.map(([c]) => `q.${c}`).join(', ')} from (${query}) q`;
+  const cells: ReadCell[] = new Array(columns.length).fill(null);
+  if (kind === 'embedded') {
+    const rows = await tx.unsafe<Record<string, string | null>[]>(`select ${columns.map(([c]) => `q.${c}::text as ${c}`).join(', ')} from (${query}) q`);
+    for (const row of rows) {
+      for (let j = 0; j < columns.length; j++) {
+        const [name, type] = columns[j]!;
+        const text = row[name] ?? null;
+        cells[j] = text === null ? null : fromText(type, text);
+      }
+      onRow(cells);
+    }
+    return rows.length;
+  }
+  const parser = new BinaryCopyParser(columns, cells, onRow);
+  const stream = await tx.unsafe(`copy (${select}) to stdout with (format binary)`).readable();
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => {
+      try {
+        parser.push(chunk);
+      } catch (err) {
+        stream.destroy(err as Error);
+      }
+    });
+    stream.once('error', reject);
+    stream.once('end', resolve);
+  });
+  // postgres.js pauses the socket when the stream's buffer fills, and resumes it from the stream's _read. A short result
+  // that arrives with its CopyDone in one packet fills the buffer before anyone reads, and the ended stream never calls
+  // _read again: the connection would stay paused and its next query wait forever. Resume it.
+  (stream as unknown as { _read?: () => void })._read?.();
+  parser.finish();
+  return parser.rows;
+}
+
+function fromText(type: ReadType, text: string): ReadCell {
+  switch (type) {
+    case 'int':
+    case 'int8':
+    case 'float8':
+      return Number(text);
+    case 'date':
+      return toDayNumber(text);
+    case 'paise':
+      return paiseOf(text);
+    case 'text':
+      return text;
+    case 'int8[]':
+    case 'float8[]': {
+      const body = text.slice(1, -1);
+      if (!body) return new Float64Array(0);
+      const parts = body.split(',');
+      const out = new Float64Array(parts.length);
+      for (let i = 0; i < parts.length; i++) out[i] = parts[i] === 'NULL' ? NaN : Number(parts[i]);
+      return out;
+    }
+  }
+}
+
+/** Decimal string with at most 2 decimals → integer paise (exact below 2^53 paise, ₹90 lakh crore). */
+export function paiseOf(s: string): number {
+  const neg = s.startsWith('-');
+  const body = neg ? s.slice(1) : s;
+  const dot = body.indexOf('.');
+  const whole = dot < 0 ? body : body.slice(0, dot);
+  const frac = dot < 0 ? '' : body.slice(dot + 1);
+  if (frac.length > 2 && /[1-9]/.test(frac.slice(2))) throw new Error(`amount ${s} has more than 2 decimals`);
+  const v = Number(whole) * 100 + Number((frac + '00').slice(0, 2));
+  if (!Number.isSafeInteger(v)) throw new Error(`amount ${s} is too large for exact pooling`);
+  return neg ? -v : v;
+}
+
+const PG_EPOCH_DAY = toDayNumber('2000-01-01');
+const HEADER = 19;
+
+/** PostgreSQL's binary COPY format, parsed across chunk boundaries (a row is decoded once all its bytes are in). */
+class BinaryCopyParser {
+  private rest: Buffer = Buffer.alloc(0);
+  private headerDone = false;
+  private done = false;
+  rows = 0;
+
+  constructor(
+    private readonly columns: ReadColumns,
+    private readonly cells: ReadCell[],
+    private readonly onRow: (cells: ReadCell[]) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
+    let pos = 0;
+    if (!this.headerDone) {
+      if (buf.length < HEADER) {
+        this.rest = buf;
+        return;
+      }
+      // 11-byte signature, flags, header extension length, extension.
+      pos = HEADER + buf.readInt32BE(15);
+      this.headerDone = true;
+    }
+    const n = this.columns.length;
+    for (;;) {
+      if (this.done || pos + 2 > buf.length) break;
+      const fields = buf.readInt16BE(pos);
+      if (fields === -1) {
+        this.done = true;
+        pos += 2;
+        break;
+      }
+      if (fields !== n) throw new Error(`COPY row has ${fields} fields, expected ${n}`);
+      // Complete row?
+      let end = pos + 2;
+      let complete = true;
+      for (let j = 0; j < n; j++) {
+        if (end + 4 > buf.length) {
+          complete = false;
+          break;
+        }
+        const len = buf.readInt32BE(end);
+        end += 4 + (len > 0 ? len : 0);
+        if (end > buf.length) {
+          complete = false;
+          break;
+        }
+      }
+      if (!complete) break;
+      let p = pos + 2;
+      for (let j = 0; j < n; j++) {
+        const len = buf.readInt32BE(p);
+        p += 4;
+        if (len < 0) {
+          this.cells[j] = null;
+          continue;
+        }
+        this.cells[j] = decode(this.columns[j]![1], buf, p, len);
+        p += len;
+      }
+      this.rows++;
+      this.onRow(this.cells);
+      pos = end;
+    }
+    this.rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : Buffer.alloc(0);
+  }
+
+  finish(): void {
+    if (!this.done && this.headerDone) throw new Error('COPY stream ended without its trailer');
+  }
+}
+
+function int64(buf: Buffer, p: number): number {
+  return buf.readInt32BE(p) * 2 ** 32 + buf.readUInt32BE(p + 4);
+}
+
+function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
+  switch (type) {
+    case 'int':
+      return buf.readInt32BE(p);
+    case 'int8':
+      return int64(buf, p);
+    case 'float8':
+      return buf.readDoubleBE(p);
+    case 'date':
+      return buf.readInt32BE(p) + PG_EPOCH_DAY;
+    case 'text':
+      return buf.toString('utf8', p, p + len);
+    case 'paise':
+      return numericPaise(buf, p);
+    case 'int8[]':
+    case 'float8[]': {
+      const ndim = buf.readInt32BE(p);
+      if (ndim === 0) return new Float64Array(0);
+      const count = buf.readInt32BE(p + 12);
+      const out = new Float64Array(count);
+      let q = p + 20;
+      const int8 = type === 'int8[]';
+      for (let i = 0; i < count; i++) {
+        const l = buf.readInt32BE(q);
+        q += 4;
+        if (l < 0) {
+          out[i] = NaN;
+          continue;
+        }
+        out[i] = int8 ? int64(buf, q) : buf.readDoubleBE(q);
+        q += l;
+      }
+      return out;
+    }
+  }
+}
+
+/** A binary numeric (base-10000 digit groups) with at most two decimals → integer paise. */
+function numericPaise(buf: Buffer, p: number): number {
+  const ndigits = buf.readInt16BE(p);
+  const weight = buf.readInt16BE(p + 2);
+  const sign = buf.readUInt16BE(p + 4);
+  if (sign === 0xc000) throw new Error('amount is NaN');
+  let whole = 0;
+  let paise = 0;
+  for (let i = 0; i < ndigits; i++) {
+    const d = buf.readInt16BE(p + 8 + 2 * i);
+    const w = weight - i;
+    if (w >= 0) whole += d * 10_000 ** w;
+    else if (w === -1) {
+      if (d % 100 !== 0) throw new Error('amount has more than 2 decimals');
+      paise = d / 100;
+    } else if (d !== 0) throw new Error('amount has more than 2 decimals');
+  }
+  const v = whole * 100 + paise;
+  if (!Number.isSafeInteger(v)) throw new Error('amount is too large for exact pooling');
+  return sign === 0x4000 ? -v : v;
+}

@@ -1,0 +1,205 @@
+import type { TransactionSql } from '../../db/client.js';
+import { fromDayNumber } from '../../analytics/shared/iso-date.js';
+import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
+import { readRows, type ReadColumns } from './bulk-read.js';
+import { MONTH_READ_COLUMNS, MonthPacker, monthRowOf, SeriesState, START, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
+import { entityKey, saveEntities, SeriesWriter, type ComputedEntity, type Finals, type StoreKind } from './series-store.js';
+
+interface Work {
+  type: string;
+  id: number;
+  benchmarkId: number | null;
+  inception: string | null;
+  /** First day of the first month recomputed. */
+  from: number;
+  /** The state the recompute continues from. */
+  c: SeriesCheckpoint;
+  /** First row's day when the entity keeps earlier rows. */
+  keptFirst: number | null;
+}
+
+/**
+ * Recomputes the series of the entities in the work table `aw` (entity_type, entity_id, from_date, benchmark_id) of one
+ * level, in whole months: each entity's months from the one holding its from_date are replaced, continuing from the
+ * checkpoint of that month (or the end of the last month before it). Portfolios read their valuations and external
+ * flows (a flow counts on the first valuation on or after its date); aggregates pool their members' stored months
+ * (already recomputed: levels go bottom up). `inception` is the SQL of the entity's inception date (alias aw).
+ */
+export async function recomputeLevel(
+  tx: TransactionSql,
+  kind: StoreKind,
+  level: string,
+  inception: string,
+  benches: Map<number, BenchmarkDays>,
+  method: string,
+  finals: Finals,
+): Promise<{ entities: number; rows: number }> {
+  const work = await loadWork(tx, kind, inception, benches);
+  if (!work.length) return { entities: 0, rows: 0 };
+  if (level === 'portfolio') {
+    await tx`update aw set c_date = u.d from unnest(${work.map((w) => w.id)}::int[], ${work.map((w) => (w.c.date === null ? null : fromDayNumber(w.c.date))) as string[]}::date[]) as u(id, d)
+             where aw.entity_id = u.id`;
+  }
+  await tx.unsafe(`delete from analytics_series_months x using aw
+                   where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id and x.month >= date_trunc('month', aw.from_date)`);
+  await tx.unsafe(`delete from analytics_flows x using aw
+                   where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id and x.value_date >= date_trunc('month', aw.from_date)`);
+
+  const inputs = level === 'portfolio' ? await portfolioInputs(tx, kind) : await pooledInputs(tx, kind, work);
+  const writer = new SeriesWriter(tx, kind);
+  const computed: ComputedEntity[] = [];
+  for (const w of work) {
+    const days = inputs.get(entityKey(w.type, w.id));
+    const packer = new MonthPacker(w.type, w.id, w.c, w.benchmarkId === null ? undefined : benches.get(w.benchmarkId), (m) => writer.month(m));
+    if (days) {
+      let value = w.c.value;
+      for (let i = 0; i < days.day.length; i++) {
+        value = days.absolute ? days.value[i]! : value + days.value[i]!;
+        packer.add(days.day[i]!, value, days.flow[i]!);
+      }
+    }
+    packer.finish();
+    const last = packer.state.snapshot();
+    finals.set(entityKey(w.type, w.id), last);
+    computed.push({ type: w.type, id: w.id, benchmarkId: w.benchmarkId, inception: w.inception, first: w.c.date === null ? packer.first : w.keptFirst, last });
+    await writer.pump();
+  }
+  await writer.close();
+  await saveEntities(tx, method, computed);
+  return { entities: work.length, rows: writer.rows };
+}
+
+const WORK_COLUMNS: ReadColumns = [
+  ['aw_type', 'text'], ['aw_id', 'int'], ['aw_benchmark', 'int'], ['aw_inception', 'date'], ['aw_from', 'date'], ['aw_first', 'date'],
+  ...MONTH_READ_COLUMNS,
+];
+
+/** Each entity of `aw`: where its recompute starts and the state it continues from. */
+async function loadWork(tx: TransactionSql, kind: StoreKind, inception: string, benches: Map<number, BenchmarkDays>): Promise<Work[]> {
+  const work: Work[] = [];
+  await readRows(
+    tx,
+    kind,
+    `select aw.entity_type as aw_type, aw.entity_id as aw_id, aw.benchmark_id as aw_benchmark, ${inception} as aw_inception,
+            date_trunc('month', aw.from_date)::date as aw_from, e.first_date as aw_first, m.*
+     from aw left join analytics_entities e on e.entity_type = aw.entity_type and e.entity_id = aw.entity_id
+     left join lateral (select * from analytics_series_months x where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id
+                          and x.month <= date_trunc('month', aw.from_date) order by x.month desc limit 1) m on true
+     order by aw.entity_type, aw.entity_id`,
+    WORK_COLUMNS,
+    (cells) => {
+      const benchmarkId = cells[2] as number | null;
+      const from = cells[4] as number;
+      let c: SeriesCheckpoint = START;
+      if (cells[6] !== null) {
+        const row = monthRowOf(cells, 6);
+        c = row.month === from ? row.c : new SeriesState(row.c, benchmarkId === null ? undefined : benches.get(benchmarkId)).replay(row).snapshot();
+      }
+      work.push({
+        type: cells[0] as string,
+        id: cells[1] as number,
+        benchmarkId,
+        inception: cells[3] === null ? null : fromDayNumber(cells[3] as number),
+        from,
+        c,
+        keptFirst: cells[5] as number | null,
+      });
+    },
+  );
+  return work;
+}
+
+/** An entity's input rows in day order: values (absolute, or deltas to add to the running value) and flows, paise. */
+interface Inputs {
+  day: number[];
+  value: number[];
+  flow: number[];
+  absolute: boolean;
+}
+
+async function portfolioInputs(tx: TransactionSql, kind: StoreKind): Promise<Map<string, Inputs>> {
+  const out = new Map<string, Inputs>();
+  await readRows(
+    tx,
+    kind,
+    `select v.portfolio_id as pid, v.valuation_date as d, v.market_value as v from aw
+     cross join lateral (select * from valuations v where v.portfolio_id = aw.entity_id and v.valuation_date >= date_trunc('month', aw.from_date) offset 0) v
+     order by 1, 2`,
+    [['pid', 'int'], ['d', 'date'], ['v', 'paise']],
+    (cells) => {
+      const k = entityKey('portfolio', cells[0] as number);
+      let s = out.get(k);
+      if (!s) out.set(k, (s = { day: [], value: [], flow: [], absolute: true }));
+      s.day.push(cells[1] as number);
+      s.value.push(cells[2] as number);
+      s.flow.push(0);
+    },
+  );
+  // Flows after each portfolio's checkpoint row count on its first valuation on or after their date.
+  await readRows(
+    tx,
+    kind,
+    `select ef.portfolio_id as pid, ef.flow_date as d, sum(ef.amount) as a from aw
+     join external_flows ef on ef.portfolio_id = aw.entity_id and (aw.c_date is null or ef.flow_date > aw.c_date)
+     group by 1, 2`,
+    [['pid', 'int'], ['d', 'date'], ['a', 'paise']],
+    (cells) => {
+      const pid = cells[0] as number;
+      const d = cells[1] as number;
+      const s = out.get(entityKey('portfolio', pid));
+      const i = s ? firstIndexAtOrAfter(s.day, d) : -1;
+      if (i >= 0) s!.flow[i]! += cells[2] as number;
+    },
+  );
+  return out;
+}
+
+function firstIndexAtOrAfter(days: number[], d: number): number {
+  const i = lastIndexAtOrBefore(days, d - 1, (x) => x) + 1;
+  return i < days.length ? i : -1;
+}
+
+/** Aggregates: per day, the sum of the members' value changes and flows over the members' stored months. */
+async function pooledInputs(tx: TransactionSql, kind: StoreKind, work: Work[]): Promise<Map<string, Inputs>> {
+  const pools = new Map<string, Map<number, [number, number]>>();
+  await readRows(
+    tx,
+    kind,
+    `select aw.entity_type as g_type, aw.entity_id as g_id, m.* from aw
+     join analytics_group_members gm on gm.entity_type = aw.entity_type and gm.entity_id = aw.entity_id
+     cross join lateral (select * from analytics_series_months x where x.entity_type = gm.member_type and x.entity_id = gm.member_id
+                           and x.month >= date_trunc('month', aw.from_date) offset 0) m`,
+    [['g_type', 'text'], ['g_id', 'int'], ...MONTH_READ_COLUMNS],
+    (cells) => {
+      const k = entityKey(cells[0] as string, cells[1] as number);
+      let pool = pools.get(k);
+      if (!pool) pools.set(k, (pool = new Map()));
+      addMember(pool, monthRowOf(cells, 2));
+    },
+  );
+  const out = new Map<string, Inputs>();
+  for (const w of work) {
+    const pool = pools.get(entityKey(w.type, w.id));
+    if (!pool) continue;
+    const days = [...pool.keys()].sort((a, b) => a - b);
+    out.set(entityKey(w.type, w.id), { day: days, value: days.map((d) => pool.get(d)![0]), flow: days.map((d) => pool.get(d)![1]), absolute: false });
+  }
+  return out;
+}
+
+/** A member's month into a pool: each row's change from the member's previous value, and its flow. */
+export function addMember(pool: Map<number, [number, number]>, row: MonthRow): void {
+  let prev = row.c.value;
+  for (let i = 0; i < row.value.length; i++) {
+    const v = row.value[i]!;
+    if (Number.isNaN(v)) continue;
+    const f = row.flow[i]!;
+    const day = row.month + i;
+    const cell = pool.get(day);
+    if (cell) {
+      cell[0] += v - prev;
+      cell[1] += Number.isNaN(f) ? 0 : f;
+    } else pool.set(day, [v - prev, Number.isNaN(f) ? 0 : f]);
+    prev = v;
+  }
+}

@@ -1,0 +1,222 @@
+import { civilFromDays, daysFromCivil } from '../../analytics/shared/iso-date.js';
+import type { Row } from './bulk-write.js';
+import type { ReadColumns, ReadCell } from './bulk-read.js';
+
+/**
+ * An entity's running state after one of its rows: what the next row continues from, what a month row stores as its
+ * checkpoint, and what a period's statistics are differences of (see README: analytics_series).
+ */
+export interface SeriesCheckpoint {
+  /** Day number of the row (null: before the first row). */
+  date: number | null;
+  /** Its value, paise. */
+  value: number;
+  lg: number;
+  n: number;
+  s_r: number;
+  s_r2: number;
+  s_dn2: number;
+  pn: number;
+  s_pr: number;
+  s_pr2: number;
+  s_b: number;
+  s_b2: number;
+  s_rb: number;
+  peak: number;
+  mdd: number;
+}
+
+export const START: Readonly<SeriesCheckpoint> = { date: null, value: 0, lg: 0, n: 0, s_r: 0, s_r2: 0, s_dn2: 0, pn: 0, s_pr: 0, s_pr2: 0, s_b: 0, s_b2: 0, s_rb: 0, peak: 0, mdd: 0 };
+
+/** One stored month of an entity: its checkpoint and its days (slot d − 1 = day d of the month; NaN value = no row). */
+export interface MonthRow {
+  type: string;
+  id: number;
+  /** Day number of the month's first day. */
+  month: number;
+  c: SeriesCheckpoint;
+  value: Float64Array;
+  flow: Float64Array;
+  ret: Float64Array;
+  lg: Float64Array;
+}
+
+/** A benchmark's daily returns by day number. */
+export type BenchmarkDays = Map<number, number>;
+
+export function monthStart(day: number): number {
+  const { year, month } = civilFromDays(day);
+  return daysFromCivil(year, month, 1);
+}
+
+export function nextMonth(start: number): number {
+  const { year, month } = civilFromDays(start);
+  return month === 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1);
+}
+
+/**
+ * The running state of one entity's series. r = (V − V₋₁ − CF) / (V₋₁ + CF) with flows at the start of the day (w = 1)
+ * on the rupee values as doubles, exactly as dailyTwrr computes it; null when the denominator ≤ 0.
+ */
+export class SeriesState implements SeriesCheckpoint {
+  date: number | null = null;
+  value = 0;
+  lg = 0;
+  n = 0;
+  s_r = 0;
+  s_r2 = 0;
+  s_dn2 = 0;
+  pn = 0;
+  s_pr = 0;
+  s_pr2 = 0;
+  s_b = 0;
+  s_b2 = 0;
+  s_rb = 0;
+  peak = 0;
+  mdd = 0;
+
+  constructor(
+    from: Readonly<SeriesCheckpoint>,
+    private readonly bench: BenchmarkDays | undefined,
+  ) {
+    Object.assign(this, from);
+  }
+
+  /** The row of `day` with its value and flow (paise); returns its daily return (NaN for null). */
+  add(day: number, value: number, flow: number): number {
+    const v = value / 100;
+    const p = this.value / 100;
+    const f = flow / 100;
+    const r = p + f > 0 ? (v - p - f) / (p + f) : NaN;
+    this.accumulate(day, value, r);
+    return r;
+  }
+
+  /** A stored row again (its return as computed then): the same state as when it was first added. */
+  accumulate(day: number, value: number, r: number): void {
+    if (!Number.isNaN(r)) {
+      this.lg += Math.log(Math.max(1 + r, 1e-300));
+      this.n++;
+      this.s_r += r;
+      this.s_r2 += r * r;
+      this.s_dn2 += r < 0 ? r * r : 0;
+      const b = this.bench?.get(day);
+      if (b !== undefined) {
+        this.pn++;
+        this.s_pr += r;
+        this.s_pr2 += r * r;
+        this.s_b += b;
+        this.s_b2 += b * b;
+        this.s_rb += r * b;
+      }
+    }
+    this.peak = Math.max(this.peak, this.lg);
+    this.mdd = Math.min(this.mdd, Math.exp(Math.max(this.lg - this.peak, -700)) - 1);
+    this.value = value;
+    this.date = day;
+  }
+
+  snapshot(): SeriesCheckpoint {
+    const { date, value, lg, n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, peak, mdd } = this;
+    return { date, value, lg, n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, peak, mdd };
+  }
+
+  /** Replays a stored month's rows up to and including `through` (all of them by default). */
+  replay(row: MonthRow, through = Infinity): this {
+    for (let i = 0; i < row.value.length && row.month + i <= through; i++) {
+      const v = row.value[i]!;
+      if (!Number.isNaN(v)) this.accumulate(row.month + i, v, row.ret[i]!);
+    }
+    return this;
+  }
+}
+
+/**
+ * Computes an entity's rows in date order from a checkpoint and packs them into month rows: `add` each day, `finish`
+ * at the end; `onMonth` receives each completed month.
+ */
+export class MonthPacker {
+  readonly state: SeriesState;
+  private cur: MonthRow | null = null;
+  private end = 0;
+  rows = 0;
+  first: number | null = null;
+
+  constructor(
+    private readonly type: string,
+    private readonly id: number,
+    from: Readonly<SeriesCheckpoint>,
+    bench: BenchmarkDays | undefined,
+    private readonly onMonth: (row: MonthRow) => void,
+  ) {
+    this.state = new SeriesState(from, bench);
+  }
+
+  add(day: number, value: number, flow: number): void {
+    if (this.cur === null || day >= this.end) {
+      this.flush();
+      const month = monthStart(day);
+      this.end = nextMonth(month);
+      this.cur = { type: this.type, id: this.id, month, c: this.state.snapshot(), value: slots(), flow: slots(), ret: slots(), lg: slots() };
+    }
+    const i = day - this.cur.month;
+    const r = this.state.add(day, value, flow);
+    this.cur.value[i] = value;
+    if (flow !== 0) this.cur.flow[i] = flow;
+    this.cur.ret[i] = r;
+    this.cur.lg[i] = this.state.lg;
+    this.rows++;
+    if (this.first === null) this.first = day;
+  }
+
+  finish(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    if (!this.cur) return;
+    const used = this.state.date! - this.cur.month + 1;
+    const row = this.cur;
+    this.cur = null;
+    this.onMonth({ ...row, value: row.value.subarray(0, used), flow: row.flow.subarray(0, used), ret: row.ret.subarray(0, used), lg: row.lg.subarray(0, used) });
+  }
+}
+
+function slots(): Float64Array {
+  return new Float64Array(31).fill(NaN);
+}
+
+/** analytics_series_months as written (bulk-write) … */
+export const MONTH_COLUMNS = [
+  ['entity_type', 'text'], ['entity_id', 'int'], ['month', 'date'], ['c_date', 'date'], ['c_value', 'int8'], ['c_log_growth', 'float8'],
+  ['c_n', 'int'], ['c_s_r', 'float8'], ['c_s_r2', 'float8'], ['c_s_dn2', 'float8'], ['c_pn', 'int'], ['c_s_pr', 'float8'],
+  ['c_s_pr2', 'float8'], ['c_s_b', 'float8'], ['c_s_b2', 'float8'], ['c_s_rb', 'float8'], ['c_peak_log_growth', 'float8'],
+  ['c_max_drawdown', 'float8'], ['value', 'int8[]'], ['net_flow', 'int8[]'], ['daily_return', 'float8[]'], ['log_growth', 'float8[]'],
+] as const;
+
+/** … and as read (bulk-read). */
+export const MONTH_READ_COLUMNS: ReadColumns = MONTH_COLUMNS;
+
+export function monthRowCells(m: MonthRow): Row {
+  const c = m.c;
+  return [m.type, m.id, m.month, c.date, c.value, c.lg, c.n, c.s_r, c.s_r2, c.s_dn2, c.pn, c.s_pr, c.s_pr2, c.s_b, c.s_b2, c.s_rb, c.peak, c.mdd, m.value, m.flow, m.ret, m.lg];
+}
+
+/** A month row from its cells as read with MONTH_READ_COLUMNS starting at `at`. */
+export function monthRowOf(cells: ReadCell[], at = 0): MonthRow {
+  const n = (j: number) => cells[at + j] as number;
+  const a = (j: number) => cells[at + j] as Float64Array;
+  return {
+    type: cells[at] as string,
+    id: n(1),
+    month: n(2),
+    c: {
+      date: cells[at + 3] === null ? null : n(3), value: n(4), lg: n(5), n: n(6), s_r: n(7), s_r2: n(8), s_dn2: n(9), pn: n(10), s_pr: n(11),
+      s_pr2: n(12), s_b: n(13), s_b2: n(14), s_rb: n(15), peak: n(16), mdd: n(17),
+    },
+    value: a(18),
+    flow: a(19),
+    ret: a(20),
+    lg: a(21),
+  };
+}

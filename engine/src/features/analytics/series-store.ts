@@ -1,0 +1,112 @@
+import type { TransactionSql } from '../../db/client.js';
+import { fromDayNumber } from '../../analytics/shared/iso-date.js';
+import { BinaryCopyWriter, copyIn, endCopy, paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
+import { MONTH_COLUMNS, monthRowCells, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
+
+export type StoreKind = 'postgres' | 'embedded';
+
+/** Every computed entity's last state (key `type:id`): the closing point of its metric periods. */
+export type Finals = Map<string, SeriesCheckpoint>;
+export const entityKey = (type: string, id: number) => `${type}:${id}`;
+
+/** What one computed entity leaves for analytics_entities. */
+export interface ComputedEntity {
+  type: string;
+  id: number;
+  benchmarkId: number | null;
+  inception: string | null;
+  /** First row's day (null: no rows). */
+  first: number | null;
+  last: SeriesCheckpoint;
+}
+
+/**
+ * Computed month rows and their flows on their way to the store. On PostgreSQL the months go through one binary COPY
+ * held open until `close` (Node computes the next rows while the server ingests the last); on PGlite in batched
+ * inserts. Call `pump` between entities: it hands over what is buffered and waits while the server catches up.
+ */
+export class SeriesWriter {
+  private copy: Promise<NodeJS.WritableStream> | null = null;
+  private readonly out: BinaryCopyWriter | null;
+  private months: Row[] = [];
+  private flows: Row[] = [];
+  rows = 0;
+
+  constructor(
+    private readonly tx: TransactionSql,
+    private readonly kind: StoreKind,
+  ) {
+    this.out = kind === 'postgres' ? new BinaryCopyWriter(MONTH_COLUMNS) : null;
+  }
+
+  month(m: MonthRow): void {
+    if (this.out) this.out.row(monthRowCells(m));
+    else this.months.push(monthRowCells(m));
+    for (let i = 0; i < m.flow.length; i++) {
+      const f = m.flow[i]!;
+      if (!Number.isNaN(f)) this.flows.push([m.type, m.id, m.month + i, f]);
+    }
+    for (let i = 0; i < m.value.length; i++) if (!Number.isNaN(m.value[i]!)) this.rows++;
+  }
+
+  async pump(): Promise<void> {
+    if (this.out) {
+      if (this.out.size < 1 << 20) return;
+      const w = await (this.copy ??= copyIn(this.tx, 'analytics_series_months', MONTH_COLUMNS));
+      if (!w.write(this.out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
+    } else if (this.months.length >= 5000) {
+      await writeRows(this.tx, this.kind, 'analytics_series_months', MONTH_COLUMNS, this.months.splice(0));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.out) {
+      if (this.out.count || this.copy) {
+        const last = this.out.end();
+        const w = await (this.copy ??= copyIn(this.tx, 'analytics_series_months', MONTH_COLUMNS));
+        await endCopy(w, last);
+      }
+      this.copy = null;
+    } else await writeRows(this.tx, this.kind, 'analytics_series_months', MONTH_COLUMNS, this.months.splice(0));
+    await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, this.flows.splice(0));
+  }
+
+  /** After a failure between pumps: ends an open COPY with an error, so the transaction can roll back. */
+  async abort(err: unknown): Promise<void> {
+    const copy = this.copy;
+    this.copy = null;
+    if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+const FLOW_COLUMNS: Columns = [['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['amount', 'paise']];
+
+/** Upserts analytics_entities for computed entities. */
+export async function saveEntities(tx: TransactionSql, method: string, list: ComputedEntity[]): Promise<void> {
+  const day = (d: number | null) => (d === null ? null : fromDayNumber(d));
+  for (let i = 0; i < list.length; i += 20_000) {
+    const part = list.slice(i, i + 20_000);
+    await tx`
+      insert into analytics_entities (entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, method, computed_at)
+      select t, id, b, inc, f, a, v, ${method}, now()
+      from unnest(${part.map((e) => e.type)}::text[], ${part.map((e) => e.id)}::int[], ${part.map((e) => e.benchmarkId) as number[]}::int[],
+                  ${part.map((e) => e.inception) as string[]}::date[], ${part.map((e) => day(e.first)) as string[]}::date[],
+                  ${part.map((e) => day(e.last.date)) as string[]}::date[],
+                  ${part.map((e) => (e.last.date === null ? null : paiseToDecimal(e.last.value))) as string[]}::numeric[]) as u(t, id, b, inc, f, a, v)
+      on conflict (entity_type, entity_id) do update set benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date,
+        first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, method = excluded.method, computed_at = now()`;
+  }
+}
+
+/** Daily benchmark returns of every benchmark with a series (a few thousand rows each). */
+export async function loadBenchmarkDays(tx: TransactionSql): Promise<Map<number, BenchmarkDays>> {
+  const rows = await tx<{ benchmark_id: number; d: number; r: number }[]>`
+    select benchmark_id, value_date - date '1970-01-01' as d, daily_return as r from benchmark_series where daily_return is not null`;
+  const out = new Map<number, BenchmarkDays>();
+  for (const b of rows) {
+    let m = out.get(b.benchmark_id);
+    if (!m) out.set(b.benchmark_id, (m = new Map()));
+    m.set(b.d, b.r);
+  }
+  return out;
+}
