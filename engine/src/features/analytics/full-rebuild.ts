@@ -62,58 +62,63 @@ export async function rebuildAllSeries(
     return p;
   };
 
-  for (let i = 0; i < portfolios.length; ) {
-    const clientId = portfolios[i]!.client_id;
-    const client = new SparsePool();
-    for (; i < portfolios.length && portfolios[i]!.client_id === clientId; i++) {
-      const p = portfolios[i]!;
-      const seg = book.segments.get(p.id);
-      const attached = seg ? attachFlows(book, seg, flows.get(p.id)) : new Map<number, number>();
-      const shared = [poolOf('strategy', p.strategy_id), poolOf('firm', 0)];
-      if (p.rm_id !== null) {
-        shared.push(poolOf('rm', p.rm_id));
-        for (const team of teamsOfRm.get(p.rm_id) ?? []) shared.push(poolOf('team', team));
+  try {
+    for (let i = 0; i < portfolios.length; ) {
+      const clientId = portfolios[i]!.client_id;
+      const client = new SparsePool();
+      for (; i < portfolios.length && portfolios[i]!.client_id === clientId; i++) {
+        const p = portfolios[i]!;
+        const seg = book.segments.get(p.id);
+        const attached = seg ? attachFlows(book, seg, flows.get(p.id)) : new Map<number, number>();
+        const shared = [poolOf('strategy', p.strategy_id), poolOf('firm', 0)];
+        if (p.rm_id !== null) {
+          shared.push(poolOf('rm', p.rm_id));
+          for (const team of teamsOfRm.get(p.rm_id) ?? []) shared.push(poolOf('team', team));
+        }
+        emit('portfolio', p.id, p.benchmark_id, p.inception, (packer) => {
+          if (!seg) return;
+          let prev = 0;
+          for (let j = seg[0]; j < seg[1]; j++) {
+            const day = book.day[j]!;
+            const value = book.value[j]!;
+            const flow = attached.get(j) ?? 0;
+            packer.add(day, value, flow);
+            client.add(day, value - prev, flow);
+            for (const pool of shared) pool.add(day - book.minDay, value - prev, flow);
+            prev = value;
+          }
+        });
+        const last = finals.get(entityKey('portfolio', p.id))!;
+        client.note(p, last.value);
+        for (const pool of shared) pool.note(p, last.value);
       }
-      emit('portfolio', p.id, p.benchmark_id, p.inception, (packer) => {
-        if (!seg) return;
-        let prev = 0;
-        for (let j = seg[0]; j < seg[1]; j++) {
-          const day = book.day[j]!;
-          const value = book.value[j]!;
-          const flow = attached.get(j) ?? 0;
+      emit('client', clientId, client.benchmark(benchmarkOfStrategy), client.inception, (packer) => {
+        let value = 0;
+        for (const day of [...client.days.keys()].sort((a, b) => a - b)) {
+          const [delta, flow] = client.days.get(day)!;
+          value += delta;
           packer.add(day, value, flow);
-          client.add(day, value - prev, flow);
-          for (const pool of shared) pool.add(day - book.minDay, value - prev, flow);
-          prev = value;
         }
       });
-      const last = finals.get(entityKey('portfolio', p.id))!;
-      client.note(p, last.value);
-      for (const pool of shared) pool.note(p, last.value);
+      await writer.pump();
     }
-    emit('client', clientId, client.benchmark(benchmarkOfStrategy), client.inception, (packer) => {
-      let value = 0;
-      for (const day of [...client.days.keys()].sort((a, b) => a - b)) {
-        const [delta, flow] = client.days.get(day)!;
-        value += delta;
-        packer.add(day, value, flow);
-      }
-    });
-    await writer.pump();
+    for (const pool of pools.values()) {
+      const benchmarkId = pool.type === 'strategy' ? (benchmarkOfStrategy.get(pool.id) ?? null) : pool.benchmark(benchmarkOfStrategy);
+      emit(pool.type, pool.id, benchmarkId, pool.inception, (packer) => {
+        let value = 0;
+        for (let d = 0; d < span; d++) {
+          if (!pool.present[d]) continue;
+          value += pool.delta[d]!;
+          packer.add(book.minDay + d, value, pool.flow[d]!);
+        }
+      });
+      await writer.pump();
+    }
+    await writer.close();
+  } catch (err) {
+    await writer.abort(err);
+    throw err;
   }
-  for (const pool of pools.values()) {
-    const benchmarkId = pool.type === 'strategy' ? (benchmarkOfStrategy.get(pool.id) ?? null) : pool.benchmark(benchmarkOfStrategy);
-    emit(pool.type, pool.id, benchmarkId, pool.inception, (packer) => {
-      let value = 0;
-      for (let d = 0; d < span; d++) {
-        if (!pool.present[d]) continue;
-        value += pool.delta[d]!;
-        packer.add(book.minDay + d, value, pool.flow[d]!);
-      }
-    });
-    await writer.pump();
-  }
-  await writer.close();
   await saveEntities(tx, method, entities);
   return { rows: writer.rows, entities: entities.length };
 }

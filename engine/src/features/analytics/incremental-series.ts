@@ -48,23 +48,28 @@ export async function recomputeLevel(
   const inputs = level === 'portfolio' ? await portfolioInputs(tx, kind) : await pooledInputs(tx, kind, work);
   const writer = new SeriesWriter(tx, kind);
   const computed: ComputedEntity[] = [];
-  for (const w of work) {
-    const days = inputs.get(entityKey(w.type, w.id));
-    const packer = new MonthPacker(w.type, w.id, w.c, w.benchmarkId === null ? undefined : benches.get(w.benchmarkId), (m) => writer.month(m));
-    if (days) {
-      let value = w.c.value;
-      for (let i = 0; i < days.day.length; i++) {
-        value = days.absolute ? days.value[i]! : value + days.value[i]!;
-        packer.add(days.day[i]!, value, days.flow[i]!);
+  try {
+    for (const w of work) {
+      const days = inputs.get(entityKey(w.type, w.id));
+      const packer = new MonthPacker(w.type, w.id, w.c, w.benchmarkId === null ? undefined : benches.get(w.benchmarkId), (m) => writer.month(m));
+      if (days) {
+        let value = w.c.value;
+        for (let i = 0; i < days.day.length; i++) {
+          value = days.absolute ? days.value[i]! : value + days.value[i]!;
+          packer.add(days.day[i]!, value, days.flow[i]!);
+        }
       }
+      packer.finish();
+      const last = packer.state.snapshot();
+      finals.set(entityKey(w.type, w.id), last);
+      computed.push({ type: w.type, id: w.id, benchmarkId: w.benchmarkId, inception: w.inception, first: w.c.date === null ? packer.first : w.keptFirst, last });
+      await writer.pump();
     }
-    packer.finish();
-    const last = packer.state.snapshot();
-    finals.set(entityKey(w.type, w.id), last);
-    computed.push({ type: w.type, id: w.id, benchmarkId: w.benchmarkId, inception: w.inception, first: w.c.date === null ? packer.first : w.keptFirst, last });
-    await writer.pump();
+    await writer.close();
+  } catch (err) {
+    await writer.abort(err);
+    throw err;
   }
-  await writer.close();
   await saveEntities(tx, method, computed);
   return { entities: work.length, rows: writer.rows };
 }

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber } from '../../analytics/shared/iso-date.js';
 import { BinaryCopyWriter, copyIn, endCopy, paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
@@ -26,7 +27,7 @@ export interface ComputedEntity {
  * inserts. Call `pump` between entities: it hands over what is buffered and waits while the server catches up.
  */
 export class SeriesWriter {
-  private copy: Promise<NodeJS.WritableStream> | null = null;
+  private copy: Promise<Writable> | null = null;
   private readonly out: BinaryCopyWriter | null;
   private months: Row[] = [];
   private flows: Row[] = [];
