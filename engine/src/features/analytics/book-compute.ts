@@ -114,7 +114,9 @@ export async function computeBook(
         await tx.unsafe(`truncate analytics_series_months, analytics_flows, analytics_group_members, analytics_metrics, analytics_entities`);
         // Bulk load without the index, then build it once (a sort instead of a million index inserts).
         await tx.unsafe(`alter table analytics_series_months drop constraint analytics_series_months_pkey`);
-        const rebuilt = await rebuildAllSeries(tx, kind, benches, METHOD, finals);
+        // On PostgreSQL the book streams in on a second connection while this one takes the months back.
+        const reader = kind === 'postgres' ? await sql.reserve() : null;
+        const rebuilt = await rebuildAllSeries(tx, reader ?? tx, kind, benches, METHOD, finals).finally(() => reader?.release());
         lap('series');
         await tx.unsafe(`alter table analytics_series_months add constraint analytics_series_months_pkey primary key (entity_type, entity_id, month)`);
         await tx.unsafe(`analyze analytics_series_months`);

@@ -2,7 +2,6 @@ import type { TransactionSql } from '../../db/client.js';
 import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
-import { decString, sumMoney } from '../../analytics/shared/money.js';
 import { readRows } from './bulk-read.js';
 import { paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
@@ -14,6 +13,7 @@ interface EntityRow {
   entity_id: number;
   benchmark_id: number | null;
   inception_date: string | null;
+  first_date: string | null;
   as_of: string | null;
 }
 
@@ -35,7 +35,7 @@ const METRIC_COLUMNS: Columns = [
  */
 export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals: Finals, benches: Map<number, BenchmarkDays>, method: string): Promise<number> {
   const entities = await tx<EntityRow[]>`
-    select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.as_of::text
+    select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.first_date::text, e.as_of::text
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
   const [{ n: all } = { n: 0 }] = await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities`;
   // Every entity (a new day for the whole book): emptying the table beats deleting each row (no dead rows to skip).
@@ -43,9 +43,8 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
   else await tx`delete from analytics_metrics m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
   const rf = await tx<{ valid_from: string; annual_yield: string }[]>`select valid_from::text, annual_yield::text from risk_free_rates order by valid_from`;
   const yieldAt = (date: string) => {
-    let y = 0;
-    for (const r of rf) if (r.valid_from <= date) y = Number(r.annual_yield);
-    return y;
+    const i = lastIndexAtOrBefore(rf, date, (r) => r.valid_from);
+    return i < 0 ? 0 : Number(rf[i]!.annual_yield);
   };
 
   // The periods, and the stored months their opening points are in.
@@ -55,14 +54,25 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
     const m = monthStart(day);
     wanted.set(`${e.entity_type}:${e.entity_id}:${m}`, [e.entity_type, e.entity_id, m]);
   };
+  // Entities share as-of dates and inceptions: each pair's periods are worked out once.
+  const rangesOf = new Map<string, { period: string; from: string; to: string; days: number }[]>();
   for (const e of entities) {
     if (!e.as_of || !e.inception_date) continue;
     if (!finals.has(entityKey(e.entity_type, e.entity_id))) want(e, toDayNumber(e.as_of));
-    for (const p of NAMED_PERIODS) {
-      const range = periodRange(p, e.as_of, e.inception_date);
-      if (!range || !range.complete) continue;
-      specs.push({ e, period: p, from: range.from, to: range.to, days: range.days });
-      want(e, toDayNumber(range.from));
+    const k = `${e.as_of}:${e.inception_date}`;
+    let ranges = rangesOf.get(k);
+    if (!ranges) {
+      ranges = [];
+      for (const p of NAMED_PERIODS) {
+        const range = periodRange(p, e.as_of, e.inception_date);
+        if (range?.complete) ranges.push({ period: p, from: range.from, to: range.to, days: range.days });
+      }
+      rangesOf.set(k, ranges);
+    }
+    for (const r of ranges) {
+      specs.push({ e, ...r });
+      // Before the first row there is no opening state to look up (SI opens at zero).
+      if (e.first_date !== null && r.from >= e.first_date) want(e, toDayNumber(r.from));
     }
   }
   if (!specs.length) return 0;
@@ -88,29 +98,43 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
     s.lg.push(b.log_growth);
   }
   /** The benchmark's last row on or before `date`. */
+  const benchSeen = new Map<string, { date: string; lg: number } | null>();
   const benchAt = (id: number | null, date: string): { date: string; lg: number } | null => {
-    const s = id === null ? undefined : bench.get(id);
-    const i = s ? lastIndexAtOrBefore(s.dates, date, (d) => d) : -1;
-    return i < 0 ? null : { date: s!.dates[i]!, lg: s!.lg[i]! };
+    const k = `${id}:${date}`;
+    let hit = benchSeen.get(k);
+    if (hit === undefined) {
+      const s = id === null ? undefined : bench.get(id);
+      const i = s ? lastIndexAtOrBefore(s.dates, date, (d) => d) : -1;
+      benchSeen.set(k, (hit = i < 0 ? null : { date: s!.dates[i]!, lg: s!.lg[i]! }));
+    }
+    return hit;
   };
 
   // Flows of the touched entities, for XIRR.
-  const flows = new Map<string, { date: string; amount: string }[]>();
-  for (const f of await tx<{ entity_type: string; entity_id: number; value_date: string; amount: string }[]>`
-    select f.entity_type, f.entity_id, f.value_date::text, f.amount::text from analytics_flows f
+  // Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
+  const flows = new Map<string, { date: string; paise: number }[]>();
+  for (const f of await tx<{ entity_type: string; entity_id: number; value_date: string; paise: number }[]>`
+    select f.entity_type, f.entity_id, f.value_date::text, (f.amount * 100)::float8 as paise from analytics_flows f
     join dirty_entities d on d.entity_type = f.entity_type and d.entity_id = f.entity_id
     order by f.entity_type, f.entity_id, f.value_date`) {
     const k = entityKey(f.entity_type, f.entity_id);
     let list = flows.get(k);
     if (!list) flows.set(k, (list = []));
-    list.push({ date: f.value_date, amount: f.amount });
+    list.push({ date: f.value_date, paise: f.paise });
   }
 
   const out: Row[] = [];
+  // Specs come entity by entity: the closing point is made once per entity.
+  let closingOf: EntityRow | null = null;
+  let closing: SeriesPoint | null = null;
   for (const s of specs) {
     const key = entityKey(s.e.entity_type, s.e.entity_id);
-    const end = finals.get(key) ?? stateAt(s.e, toDayNumber(s.e.as_of!));
-    const base = stateAt(s.e, toDayNumber(s.from));
+    if (closingOf !== s.e) {
+      const end: SeriesCheckpoint | null = finals.get(key) ?? stateAt(s.e, toDayNumber(s.e.as_of!));
+      closingOf = s.e;
+      closing = end && end.date !== null ? pointOf(end) : null;
+    }
+    const base = s.e.first_date !== null && s.from >= s.e.first_date ? stateAt(s.e, toDayNumber(s.from)) : null;
     const bb = benchAt(s.e.benchmark_id, s.from);
     const be = benchAt(s.e.benchmark_id, s.to);
     const row: PeriodRow = {
@@ -123,7 +147,7 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
       benchmark_id: s.e.benchmark_id,
       inception_date: s.e.inception_date!,
       base: base && pointOf(base),
-      end: end && end.date !== null ? pointOf(end) : null,
+      end: closing,
       bench_from: bb?.lg ?? null,
       bench_from_date: bb?.date ?? null,
       bench_to: be?.lg ?? null,
@@ -134,7 +158,7 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
   }
   return writeRows(tx, kind, 'analytics_metrics', METRIC_COLUMNS, out);
 
-  function metricRow(row: PeriodRow, entityFlows: { date: string; amount: string }[]): Row | null {
+  function metricRow(row: PeriodRow, entityFlows: { date: string; paise: number }[]): Row | null {
     if (!row.end?.date) return null;
     const rfAnnual = yieldAt(row.to_date);
     const m = computePeriodMetrics(row, riskFreePerDay(rfAnnual));
@@ -144,7 +168,7 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
       row.entity_type, row.entity_id, row.period, row.to_date, row.from_date, row.to_date, row.days, m.twrr, m.twrr_annualized,
       m.reported_return, periodXirr(row, inPeriod), row.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
       m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
-      m.information_ratio, m.max_drawdown, rfAnnual, m.opening_value, m.closing_value, decString(sumMoney(inPeriod.map((f) => f.amount))), method,
+      m.information_ratio, m.max_drawdown, rfAnnual, m.opening_value, m.closing_value, paiseToDecimal(inPeriod.reduce((sum, f) => sum + f.paise, 0)), method,
     ];
   }
 }
@@ -168,6 +192,10 @@ function pointOf(s: SeriesCheckpoint): SeriesPoint {
   };
 }
 
+const CHECKPOINT_COLUMNS = MONTH_READ_COLUMNS.filter(([c]) => c.startsWith('c_'))
+  .map(([c]) => `x.${c}`)
+  .join(', ');
+
 /** For each (entity, month): the entity's stored month of that month, else its last one before it. Key `type:id:month`. */
 async function monthsAtOrBefore(tx: TransactionSql, kind: StoreKind, wanted: [string, number, number][]): Promise<Map<string, MonthRow>> {
   await tx.unsafe(`drop table if exists metric_months`);
@@ -181,8 +209,11 @@ async function monthsAtOrBefore(tx: TransactionSql, kind: StoreKind, wanted: [st
   await readRows(
     tx,
     kind,
+    // Replay needs the values and returns: the flow and log-growth arrays stay behind (empty).
     `select q.month as want, m.* from metric_months q
-     cross join lateral (select * from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month <= q.month
+     cross join lateral (select x.entity_type, x.entity_id, x.month, ${CHECKPOINT_COLUMNS}, x.value, '{}'::bigint[] as net_flow, x.daily_return,
+                                '{}'::float8[] as log_growth
+                         from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month <= q.month
                          order by x.month desc limit 1) m`,
     [['want', 'date'], ...MONTH_READ_COLUMNS],
     (cells) => {
@@ -198,7 +229,7 @@ async function monthsAtOrBefore(tx: TransactionSql, kind: StoreKind, wanted: [st
  * valuation date (corpus in = paid by the client, negative), the closing value received at the end. `flows`: the
  * entity's flows after the opening row, up to the closing row.
  */
-function periodXirr(row: PeriodRow, flows: { date: string; amount: string }[]): number | null {
+function periodXirr(row: PeriodRow, flows: { date: string; paise: number }[]): number | null {
   const end = row.end!;
   // Without flows in between, the rate solving opening → closing is (closing / opening)^(365 / days) − 1 exactly.
   if (flows.length === 0 && row.base && Number(row.base.value) > 0 && Number(end.value) > 0 && end.date > row.from_date) {
@@ -208,7 +239,7 @@ function periodXirr(row: PeriodRow, flows: { date: string; amount: string }[]): 
   }
   const cfs: DatedAmount[] = [];
   if (row.base && Number(row.base.value) !== 0) cfs.push({ date: row.from_date, amount: -Number(row.base.value) });
-  for (const f of flows) cfs.push({ date: f.date, amount: -Number(f.amount) });
+  for (const f of flows) cfs.push({ date: f.date, amount: -f.paise / 100 });
   cfs.push({ date: end.date, amount: Number(end.value) });
   try {
     return xirr(cfs);

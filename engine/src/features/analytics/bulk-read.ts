@@ -1,12 +1,12 @@
-import type { TransactionSql } from '../../db/client.js';
+import type { Queryable } from '../../db/client.js';
 import { toDayNumber } from '../../analytics/shared/iso-date.js';
 
 /**
  * How a column is read: int (int4), int8 (a number, exact below 2^53), date (days since 1970-01-01), paise (a numeric
- * with at most two decimals as exact integer paise), float8, text, or an int8[] / float8[] array as a Float64Array
- * (nulls as NaN).
+ * with at most two decimals as exact integer paise), float8, text, or an int4[] / int8[] / float8[] array as a
+ * Float64Array (nulls as NaN).
  */
-export type ReadType = 'int' | 'int8' | 'date' | 'paise' | 'float8' | 'text' | 'int8[]' | 'float8[]';
+export type ReadType = 'int' | 'int8' | 'date' | 'paise' | 'float8' | 'text' | 'int[]' | 'int8[]' | 'float8[]';
 export type ReadColumns = readonly (readonly [name: string, type: ReadType])[];
 export type ReadCell = number | string | Float64Array | null;
 
@@ -17,11 +17,13 @@ export type ReadCell = number | string | Float64Array | null;
  * a temporary table the query joins.
  */
 export async function readRows(
-  tx: TransactionSql,
+  tx: Queryable,
   kind: 'postgres' | 'embedded',
   query: string,
   columns: ReadColumns,
   onRow: (cells: ReadCell[]) => void,
+  /** Awaited after each chunk of rows (PostgreSQL), or once after all (PGlite): lets the caller write out what it made. */
+  afterChunk?: () => Promise<void>,
 ): Promise<number> {
   const select = `select ${columns.map(([c]) => `q.${c}`).join(', ')} from (${query}) q`;
   const cells: ReadCell[] = new Array(columns.length).fill(null);
@@ -35,21 +37,16 @@ export async function readRows(
       }
       onRow(cells);
     }
+    await afterChunk?.();
     return rows.length;
   }
   const parser = new BinaryCopyParser(columns, cells, onRow);
   const stream = await tx.unsafe(`copy (${select}) to stdout with (format binary)`).readable();
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (chunk: Buffer) => {
-      try {
-        parser.push(chunk);
-      } catch (err) {
-        stream.destroy(err as Error);
-      }
-    });
-    stream.once('error', reject);
-    stream.once('end', resolve);
-  });
+  // Each read takes everything buffered so far (many rows per chunk); the stream's buffer gives backpressure.
+  for await (const chunk of stream) {
+    parser.push(chunk as Buffer);
+    await afterChunk?.();
+  }
   // postgres.js pauses the socket when the stream's buffer fills, and resumes it from the stream's _read. A short result
   // that arrives with its CopyDone in one packet fills the buffer before anyone reads, and the ended stream never calls
   // _read again: the connection would stay paused and its next query wait forever. Resume it.
@@ -70,6 +67,7 @@ function fromText(type: ReadType, text: string): ReadCell {
       return paiseOf(text);
     case 'text':
       return text;
+    case 'int[]':
     case 'int8[]':
     case 'float8[]': {
       const body = text.slice(1, -1);
@@ -99,8 +97,10 @@ const PG_EPOCH_DAY = toDayNumber('2000-01-01');
 const HEADER = 19;
 
 /** PostgreSQL's binary COPY format, parsed across chunk boundaries (a row is decoded once all its bytes are in). */
+const EMPTY = Buffer.alloc(0);
+
 class BinaryCopyParser {
-  private rest: Buffer = Buffer.alloc(0);
+  private rest: Buffer = EMPTY;
   private headerDone = false;
   private done = false;
   rows = 0;
@@ -164,7 +164,7 @@ class BinaryCopyParser {
       this.onRow(this.cells);
       pos = end;
     }
-    this.rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : Buffer.alloc(0);
+    this.rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : EMPTY;
   }
 
   finish(): void {
@@ -190,6 +190,7 @@ function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
       return buf.toString('utf8', p, p + len);
     case 'paise':
       return numericPaise(buf, p);
+    case 'int[]':
     case 'int8[]':
     case 'float8[]': {
       const ndim = buf.readInt32BE(p);
@@ -197,7 +198,6 @@ function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
       const count = buf.readInt32BE(p + 12);
       const out = new Float64Array(count);
       let q = p + 20;
-      const int8 = type === 'int8[]';
       for (let i = 0; i < count; i++) {
         const l = buf.readInt32BE(q);
         q += 4;
@@ -205,7 +205,7 @@ function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
           out[i] = NaN;
           continue;
         }
-        out[i] = int8 ? int64(buf, q) : buf.readDoubleBE(q);
+        out[i] = type === 'int8[]' ? int64(buf, q) : type === 'int[]' ? buf.readInt32BE(q) : buf.readDoubleBE(q);
         q += l;
       }
       return out;

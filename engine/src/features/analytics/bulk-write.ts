@@ -82,6 +82,8 @@ const PG_EPOCH_DAY = toDayNumber('2000-01-01');
 /** PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4). */
 export class BinaryCopyWriter {
   private buf = Buffer.allocUnsafe(1 << 21);
+  /** Numbers are written through a DataView (big-endian by default): far cheaper per call than Buffer's writers. */
+  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   private pos = 0;
   /** Rows since the last end(). */
   count = 0;
@@ -104,7 +106,7 @@ export class BinaryCopyWriter {
   row(row: Row): void {
     this.count++;
     this.ensure(2);
-    this.buf.writeInt16BE(this.columns.length, this.pos);
+    this.view.setInt16(this.pos, this.columns.length);
     this.pos += 2;
     for (let j = 0; j < this.columns.length; j++) {
       const x = row[j] ?? null;
@@ -126,7 +128,7 @@ export class BinaryCopyWriter {
         case 'float8':
           this.ensure(12);
           this.int32(8);
-          this.buf.writeDoubleBE(Number(x), this.pos);
+          this.view.setFloat64(this.pos, Number(x));
           this.pos += 8;
           break;
         case 'int':
@@ -180,7 +182,7 @@ export class BinaryCopyWriter {
       this.int32(8);
       if (int8) this.int64(v);
       else {
-        this.buf.writeDoubleBE(v, this.pos);
+        this.view.setFloat64(this.pos, v);
         this.pos += 8;
       }
     }
@@ -190,8 +192,8 @@ export class BinaryCopyWriter {
   private int64(v: number): void {
     if (!Number.isSafeInteger(v)) throw new Error(`int8 must be a safe integer: ${v}`);
     const hi = Math.floor(v / 2 ** 32);
-    this.buf.writeInt32BE(hi, this.pos);
-    this.buf.writeUInt32BE(v - hi * 2 ** 32, this.pos + 4);
+    this.view.setInt32(this.pos, hi);
+    this.view.setUint32(this.pos + 4, v - hi * 2 ** 32);
     this.pos += 8;
   }
 
@@ -205,7 +207,7 @@ export class BinaryCopyWriter {
   /** The rest of the stream with its trailer; the writer starts a new stream. */
   end(): Buffer {
     this.ensure(2);
-    this.buf.writeInt16BE(-1, this.pos);
+    this.view.setInt16(this.pos, -1);
     this.pos += 2;
     const out = this.take();
     this.count = 0;
@@ -259,19 +261,19 @@ export class BinaryCopyWriter {
     if (n === 0) weight = 0;
     this.ensure(12 + 2 * n);
     this.int32(8 + 2 * n);
-    this.buf.writeInt16BE(n, this.pos);
-    this.buf.writeInt16BE(weight, this.pos + 2);
-    this.buf.writeUInt16BE(neg && n ? 0x4000 : 0, this.pos + 4);
-    this.buf.writeInt16BE(dscale, this.pos + 6);
+    this.view.setInt16(this.pos, n);
+    this.view.setInt16(this.pos + 2, weight);
+    this.view.setUint16(this.pos + 4, neg && n ? 0x4000 : 0);
+    this.view.setInt16(this.pos + 6, dscale);
     this.pos += 8;
     for (let i = first; i < last; i++) {
-      this.buf.writeInt16BE(groups[i]!, this.pos);
+      this.view.setInt16(this.pos, groups[i]!);
       this.pos += 2;
     }
   }
 
   private int32(v: number): void {
-    this.buf.writeInt32BE(v, this.pos);
+    this.view.setInt32(this.pos, v);
     this.pos += 4;
   }
 
@@ -280,5 +282,6 @@ export class BinaryCopyWriter {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.length);
   }
 }

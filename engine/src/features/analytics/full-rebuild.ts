@@ -1,4 +1,4 @@
-import type { TransactionSql } from '../../db/client.js';
+import type { Queryable, TransactionSql } from '../../db/client.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { GROUP_LEVELS } from './book-compute.js';
 import { readRows } from './bulk-read.js';
@@ -15,14 +15,15 @@ interface PortfolioInfo {
 }
 
 /**
- * Full rebuild of every series in one pass over the book: the valuations are read once (binary COPY on PostgreSQL),
- * then client by client each portfolio's and client's series is computed and packed into months, while the pools of
- * strategies, RMs, teams and the firm are summed per day in memory (exact integer paise). The months stream back
- * through one COPY while the next clients are computed. Same formulas as the incremental path (SeriesState); tests
- * check the two agree.
+ * Full rebuild of every series in one pass over the book: the valuations stream in client, portfolio, date order (binary
+ * COPY on PostgreSQL, from `reader`: a second connection, so the months go back through one COPY on `tx` while the rest
+ * of the book is still arriving). As each client's rows are in, its portfolios' and its own series are computed and
+ * packed into months, and the pools of strategies, RMs, teams and the firm are summed per day in memory (exact integer
+ * paise). Same formulas as the incremental path (SeriesState); tests check the two agree.
  */
 export async function rebuildAllSeries(
   tx: TransactionSql,
+  reader: Queryable,
   kind: StoreKind,
   benches: Map<number, BenchmarkDays>,
   method: string,
@@ -30,17 +31,19 @@ export async function rebuildAllSeries(
 ): Promise<{ rows: number; entities: number }> {
   const portfolios = await tx<PortfolioInfo[]>`
     select p.id, p.client_id, p.strategy_id, p.inception_date::text as inception, c.rm_id, s.benchmark_id
-    from portfolios p join clients c on c.id = p.client_id join strategies s on s.id = p.strategy_id
-    order by p.client_id, p.id`;
+    from portfolios p join clients c on c.id = p.client_id join strategies s on s.id = p.strategy_id`;
+  const byId = new Map(portfolios.map((p) => [p.id, p]));
   await tx.unsafe(`insert into analytics_group_members ${GROUP_LEVELS.map(([, , q]) => q).join(' union all ')} on conflict do nothing`);
   const teams = await tx<{ entity_id: number; member_id: number }[]>`select entity_id, member_id from analytics_group_members where entity_type = 'team'`;
   const teamsOfRm = new Map<number, number[]>();
   for (const t of teams) push(teamsOfRm, t.member_id, t.entity_id);
   const strategies = await tx<{ id: number; benchmark_id: number | null }[]>`select id, benchmark_id from strategies`;
   const benchmarkOfStrategy = new Map(strategies.map((s) => [s.id, s.benchmark_id]));
-
-  const book = await readBook(tx, kind);
-  const flows = await readFlows(tx, kind);
+  const [bounds] = await tx<{ lo: number | null; hi: number | null }[]>`
+    select min(valuation_date) - date '1970-01-01' as lo, max(valuation_date) - date '1970-01-01' as hi from valuations`;
+  const minDay = bounds?.lo ?? 0;
+  const span = (bounds?.hi ?? 0) - minDay + 1;
+  const flows = await readFlows(reader, kind);
 
   const writer = new SeriesWriter(tx, kind);
   const entities: ComputedEntity[] = [];
@@ -51,9 +54,8 @@ export async function rebuildAllSeries(
     const last = packer.state.snapshot();
     finals.set(entityKey(type, id), last);
     entities.push({ type, id, benchmarkId, inception, first: packer.first, last });
+    return last;
   };
-
-  const span = book.maxDay - book.minDay + 1;
   const pools = new Map<string, DensePool>();
   const poolOf = (type: string, id: number) => {
     const k = entityKey(type, id);
@@ -62,46 +64,71 @@ export async function rebuildAllSeries(
     return p;
   };
 
-  try {
-    for (let i = 0; i < portfolios.length; ) {
-      const clientId = portfolios[i]!.client_id;
-      const client = new SparsePool();
-      for (; i < portfolios.length && portfolios[i]!.client_id === clientId; i++) {
-        const p = portfolios[i]!;
-        const seg = book.segments.get(p.id);
-        const attached = seg ? attachFlows(book, seg, flows.get(p.id)) : new Map<number, number>();
-        const shared = [poolOf('strategy', p.strategy_id), poolOf('firm', 0)];
-        if (p.rm_id !== null) {
-          shared.push(poolOf('rm', p.rm_id));
-          for (const team of teamsOfRm.get(p.rm_id) ?? []) shared.push(poolOf('team', team));
-        }
-        emit('portfolio', p.id, p.benchmark_id, p.inception, (packer) => {
-          if (!seg) return;
-          let prev = 0;
-          for (let j = seg[0]; j < seg[1]; j++) {
-            const day = book.day[j]!;
-            const value = book.value[j]!;
-            const flow = attached.get(j) ?? 0;
-            packer.add(day, value, flow);
-            client.add(day, value - prev, flow);
-            for (const pool of shared) pool.add(day - book.minDay, value - prev, flow);
-            prev = value;
-          }
-        });
-        const last = finals.get(entityKey('portfolio', p.id))!;
-        client.note(p, last.value);
-        for (const pool of shared) pool.note(p, last.value);
-      }
-      emit('client', clientId, client.benchmark(benchmarkOfStrategy), client.inception, (packer) => {
-        let value = 0;
-        for (const day of [...client.days.keys()].sort((a, b) => a - b)) {
-          const [delta, flow] = client.days.get(day)!;
-          value += delta;
-          packer.add(day, value, flow);
-        }
-      });
-      await writer.pump();
+  /** One portfolio's rows (days ascending, values in paise) into its series, its client's pool and the shared pools. */
+  const portfolioSeries = (p: PortfolioInfo, days: Float64Array, values: Float64Array, client: SparsePool) => {
+    const attached = attachFlows(days, flows.get(p.id));
+    const shared = [poolOf('strategy', p.strategy_id), poolOf('firm', 0)];
+    if (p.rm_id !== null) {
+      shared.push(poolOf('rm', p.rm_id));
+      for (const team of teamsOfRm.get(p.rm_id) ?? []) shared.push(poolOf('team', team));
     }
+    const last = emit('portfolio', p.id, p.benchmark_id, p.inception, (packer) => {
+      let prev = 0;
+      for (let j = 0; j < days.length; j++) {
+        const day = days[j]!;
+        const value = values[j]!;
+        const flow = attached.get(j) ?? 0;
+        packer.add(day, value, flow);
+        client.add(day, value - prev, flow);
+        for (const pool of shared) pool.add(day - minDay, value - prev, flow);
+        prev = value;
+      }
+    });
+    client.note(p, last.value);
+    for (const pool of shared) pool.note(p, last.value);
+  };
+  const clientSeries = (clientId: number, client: SparsePool) =>
+    emit('client', clientId, client.benchmark(benchmarkOfStrategy), client.inception, (packer) => {
+      let value = 0;
+      for (const day of [...client.days.keys()].sort((a, b) => a - b)) {
+        const [delta, flow] = client.days.get(day)!;
+        value += delta;
+        packer.add(day, value, flow);
+      }
+    });
+
+  // Each portfolio's valuations arrive as one row of arrays (days since 1970, paise), client by client: a client is
+  // computed once its last portfolio is in. One message per portfolio instead of one per valuation.
+  let clientId: number | null = null;
+  let client = new SparsePool();
+  const endClient = () => {
+    if (clientId !== null) clientSeries(clientId, client);
+    clientId = null;
+    client = new SparsePool();
+  };
+  try {
+    await readRows(
+      reader,
+      kind,
+      `select p.id as pid, v.days, v.paise
+       from (select id, client_id from portfolios) p
+       cross join lateral (select array_agg(valuation_date - date '1970-01-01' order by valuation_date) as days,
+                                  array_agg((market_value * 100)::bigint order by valuation_date) as paise
+                           from valuations where portfolio_id = p.id) v
+       where v.days is not null
+       order by p.client_id, p.id`,
+      [['pid', 'int'], ['days', 'int[]'], ['paise', 'int8[]']],
+      (cells) => {
+        const p = byId.get(cells[0] as number)!;
+        if (clientId !== p.client_id) {
+          endClient();
+          clientId = p.client_id;
+        }
+        portfolioSeries(p, cells[1] as Float64Array, cells[2] as Float64Array, client);
+      },
+      () => writer.pump(),
+    );
+    endClient();
     for (const pool of pools.values()) {
       const benchmarkId = pool.type === 'strategy' ? (benchmarkOfStrategy.get(pool.id) ?? null) : pool.benchmark(benchmarkOfStrategy);
       emit(pool.type, pool.id, benchmarkId, pool.inception, (packer) => {
@@ -109,7 +136,7 @@ export async function rebuildAllSeries(
         for (let d = 0; d < span; d++) {
           if (!pool.present[d]) continue;
           value += pool.delta[d]!;
-          packer.add(book.minDay + d, value, pool.flow[d]!);
+          packer.add(minDay + d, value, pool.flow[d]!);
         }
       });
       await writer.pump();
@@ -123,68 +150,22 @@ export async function rebuildAllSeries(
   return { rows: writer.rows, entities: entities.length };
 }
 
-/** Every valuation, portfolio by portfolio in date order: days, values (paise), and each portfolio's [start, end). */
-async function readBook(tx: TransactionSql, kind: StoreKind) {
-  let cap = 1 << 20;
-  let pid = new Int32Array(cap);
-  let day = new Int32Array(cap);
-  let value = new Float64Array(cap);
-  let n = 0;
-  await readRows(
-    tx,
-    kind,
-    `select portfolio_id as pid, valuation_date as d, market_value as v from valuations order by portfolio_id, valuation_date`,
-    [['pid', 'int'], ['d', 'date'], ['v', 'paise']],
-    (cells) => {
-      if (n === cap) {
-        cap *= 2;
-        pid = grow(pid, new Int32Array(cap));
-        day = grow(day, new Int32Array(cap));
-        value = grow(value, new Float64Array(cap));
-      }
-      pid[n] = cells[0] as number;
-      day[n] = cells[1] as number;
-      value[n] = cells[2] as number;
-      n++;
-    },
-  );
-  const segments = new Map<number, [number, number]>();
-  let minDay = Infinity;
-  let maxDay = -Infinity;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j < n && pid[j] === pid[i]) j++;
-    segments.set(pid[i]!, [i, j]);
-    minDay = Math.min(minDay, day[i]!);
-    maxDay = Math.max(maxDay, day[j - 1]!);
-    i = j;
-  }
-  if (n === 0) minDay = maxDay = 0;
-  return { day: day.subarray(0, n), value: value.subarray(0, n), segments, minDay, maxDay };
-}
-
-function grow<T extends Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
-
 /** External flows per portfolio and day (paise). */
-async function readFlows(tx: TransactionSql, kind: StoreKind): Promise<Map<number, [number, number][]>> {
+async function readFlows(reader: Queryable, kind: StoreKind): Promise<Map<number, [number, number][]>> {
   const out = new Map<number, [number, number][]>();
-  await readRows(tx, kind, `select portfolio_id as pid, flow_date as d, sum(amount) as a from external_flows group by 1, 2`, [['pid', 'int'], ['d', 'date'], ['a', 'paise']], (cells) =>
+  await readRows(reader, kind, `select portfolio_id as pid, flow_date as d, sum(amount) as a from external_flows group by 1, 2`, [['pid', 'int'], ['d', 'date'], ['a', 'paise']], (cells) =>
     push(out, cells[0] as number, [cells[1] as number, cells[2] as number]),
   );
   return out;
 }
 
 /** Each flow counts on the portfolio's first valuation on or after its date (none after the last: not counted). */
-function attachFlows(book: { day: Int32Array }, seg: [number, number], flows: [number, number][] | undefined): Map<number, number> {
+function attachFlows(days: Float64Array, flows: [number, number][] | undefined): Map<number, number> {
   const out = new Map<number, number>();
   if (!flows) return out;
-  const days = book.day.subarray(seg[0], seg[1]);
   for (const [d, amount] of flows) {
     const i = lastIndexAtOrBefore(days, d - 1, (x) => x) + 1;
-    if (i < days.length) out.set(seg[0] + i, (out.get(seg[0] + i) ?? 0) + amount);
+    if (i < days.length) out.set(i, (out.get(i) ?? 0) + amount);
   }
   return out;
 }

@@ -28,21 +28,34 @@ export interface SeriesCheckpoint {
 
 export const START: Readonly<SeriesCheckpoint> = { date: null, value: 0, lg: 0, n: 0, s_r: 0, s_r2: 0, s_dn2: 0, pn: 0, s_pr: 0, s_pr2: 0, s_b: 0, s_b2: 0, s_rb: 0, peak: 0, mdd: 0 };
 
-/** One stored month of an entity: its checkpoint and its days (slot d − 1 = day d of the month; NaN value = no row). */
+/**
+ * One stored month of an entity: its checkpoint and its days (slot d − 1 = day d of the month; NaN value = no row),
+ * in the first `len` slots of the arrays (a packer reuses its arrays: a row is valid until the packer's next month).
+ */
 export interface MonthRow {
   type: string;
   id: number;
   /** Day number of the month's first day. */
   month: number;
   c: SeriesCheckpoint;
+  len: number;
   value: Float64Array;
   flow: Float64Array;
   ret: Float64Array;
   lg: Float64Array;
 }
 
-/** A benchmark's daily returns by day number. */
-export type BenchmarkDays = Map<number, number>;
+/** A benchmark's daily returns over consecutive day numbers from `first` (NaN: no return that day). */
+export interface BenchmarkDays {
+  first: number;
+  r: Float64Array;
+}
+
+export function benchmarkReturnOn(b: BenchmarkDays | undefined, day: number): number {
+  if (!b) return NaN;
+  const i = day - b.first;
+  return i >= 0 && i < b.r.length ? b.r[i]! : NaN;
+}
 
 export function monthStart(day: number): number {
   const { year, month } = civilFromDays(day);
@@ -100,8 +113,8 @@ export class SeriesState implements SeriesCheckpoint {
       this.s_r += r;
       this.s_r2 += r * r;
       this.s_dn2 += r < 0 ? r * r : 0;
-      const b = this.bench?.get(day);
-      if (b !== undefined) {
+      const b = benchmarkReturnOn(this.bench, day);
+      if (!Number.isNaN(b)) {
         this.pn++;
         this.s_pr += r;
         this.s_pr2 += r * r;
@@ -123,7 +136,7 @@ export class SeriesState implements SeriesCheckpoint {
 
   /** Replays a stored month's rows up to and including `through` (all of them by default). */
   replay(row: MonthRow, through = Infinity): this {
-    for (let i = 0; i < row.value.length && row.month + i <= through; i++) {
+    for (let i = 0; i < row.len && row.month + i <= through; i++) {
       const v = row.value[i]!;
       if (!Number.isNaN(v)) this.accumulate(row.month + i, v, row.ret[i]!);
     }
@@ -139,6 +152,7 @@ export class MonthPacker {
   readonly state: SeriesState;
   private cur: MonthRow | null = null;
   private end = 0;
+  private readonly slots = { value: new Float64Array(31), flow: new Float64Array(31), ret: new Float64Array(31), lg: new Float64Array(31) };
   rows = 0;
   first: number | null = null;
 
@@ -157,7 +171,8 @@ export class MonthPacker {
       this.flush();
       const month = monthStart(day);
       this.end = nextMonth(month);
-      this.cur = { type: this.type, id: this.id, month, c: this.state.snapshot(), value: slots(), flow: slots(), ret: slots(), lg: slots() };
+      for (const a of Object.values(this.slots)) a.fill(NaN);
+      this.cur = { type: this.type, id: this.id, month, c: this.state.snapshot(), len: 0, ...this.slots };
     }
     const i = day - this.cur.month;
     const r = this.state.add(day, value, flow);
@@ -175,15 +190,11 @@ export class MonthPacker {
 
   private flush(): void {
     if (!this.cur) return;
-    const used = this.state.date! - this.cur.month + 1;
     const row = this.cur;
     this.cur = null;
-    this.onMonth({ ...row, value: row.value.subarray(0, used), flow: row.flow.subarray(0, used), ret: row.ret.subarray(0, used), lg: row.lg.subarray(0, used) });
+    row.len = this.state.date! - row.month + 1;
+    this.onMonth(row);
   }
-}
-
-function slots(): Float64Array {
-  return new Float64Array(31).fill(NaN);
 }
 
 /** analytics_series_months as written (bulk-write) … */
@@ -197,9 +208,11 @@ export const MONTH_COLUMNS = [
 /** … and as read (bulk-read). */
 export const MONTH_READ_COLUMNS: ReadColumns = MONTH_COLUMNS;
 
+/** The row's cells for bulk-write; the arrays are views of the row's (reused) arrays: encode them before the next month. */
 export function monthRowCells(m: MonthRow): Row {
   const c = m.c;
-  return [m.type, m.id, m.month, c.date, c.value, c.lg, c.n, c.s_r, c.s_r2, c.s_dn2, c.pn, c.s_pr, c.s_pr2, c.s_b, c.s_b2, c.s_rb, c.peak, c.mdd, m.value, m.flow, m.ret, m.lg];
+  const cut = (a: Float64Array) => (a.length === m.len ? a : a.subarray(0, m.len));
+  return [m.type, m.id, m.month, c.date, c.value, c.lg, c.n, c.s_r, c.s_r2, c.s_dn2, c.pn, c.s_pr, c.s_pr2, c.s_b, c.s_b2, c.s_rb, c.peak, c.mdd, cut(m.value), cut(m.flow), cut(m.ret), cut(m.lg)];
 }
 
 /** A month row from its cells as read with MONTH_READ_COLUMNS starting at `at`. */
@@ -214,6 +227,7 @@ export function monthRowOf(cells: ReadCell[], at = 0): MonthRow {
       date: cells[at + 3] === null ? null : n(3), value: n(4), lg: n(5), n: n(6), s_r: n(7), s_r2: n(8), s_dn2: n(9), pn: n(10), s_pr: n(11),
       s_pr2: n(12), s_b: n(13), s_b2: n(14), s_rb: n(15), peak: n(16), mdd: n(17),
     },
+    len: a(18).length,
     value: a(18),
     flow: a(19),
     ret: a(20),

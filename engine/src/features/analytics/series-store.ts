@@ -41,13 +41,15 @@ export class SeriesWriter {
   }
 
   month(m: MonthRow): void {
+    // Encoded now: the packer reuses the row's arrays for its next month.
     if (this.out) this.out.row(monthRowCells(m));
-    else this.months.push(monthRowCells(m));
-    for (let i = 0; i < m.flow.length; i++) {
+    else this.months.push(monthRowCells(m).map((x) => (x instanceof Float64Array ? x.slice() : x)));
+    for (let i = 0; i < m.len; i++) {
+      if (Number.isNaN(m.value[i]!)) continue;
+      this.rows++;
       const f = m.flow[i]!;
       if (!Number.isNaN(f)) this.flows.push([m.type, m.id, m.month + i, f]);
     }
-    for (let i = 0; i < m.value.length; i++) if (!Number.isNaN(m.value[i]!)) this.rows++;
   }
 
   async pump(): Promise<void> {
@@ -102,12 +104,17 @@ export async function saveEntities(tx: TransactionSql, method: string, list: Com
 /** Daily benchmark returns of every benchmark with a series (a few thousand rows each). */
 export async function loadBenchmarkDays(tx: TransactionSql): Promise<Map<number, BenchmarkDays>> {
   const rows = await tx<{ benchmark_id: number; d: number; r: number }[]>`
-    select benchmark_id, value_date - date '1970-01-01' as d, daily_return as r from benchmark_series where daily_return is not null`;
+    select benchmark_id, value_date - date '1970-01-01' as d, daily_return as r from benchmark_series where daily_return is not null
+    order by benchmark_id, value_date`;
   const out = new Map<number, BenchmarkDays>();
-  for (const b of rows) {
-    let m = out.get(b.benchmark_id);
-    if (!m) out.set(b.benchmark_id, (m = new Map()));
-    m.set(b.d, b.r);
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j]!.benchmark_id === rows[i]!.benchmark_id) j++;
+    const first = rows[i]!.d;
+    const r = new Float64Array(rows[j - 1]!.d - first + 1).fill(NaN);
+    for (let k = i; k < j; k++) r[rows[k]!.d - first] = rows[k]!.r;
+    out.set(rows[i]!.benchmark_id, { first, r });
+    i = j;
   }
   return out;
 }

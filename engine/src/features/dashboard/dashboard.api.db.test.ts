@@ -17,8 +17,8 @@ const lastAudit = async (action: string) => (await t.db.sql`select * from audit_
 /** One day of an entity's stored series (packed per month), with its benchmark's return on that day. */
 async function seriesRow(type: string, id: number, date: string, value: string, lg: number, b: number | null) {
   const [bench] = await t.db.sql<{ id: number }[]>`select id from benchmarks order by id limit 1`;
-  await t.db.sql`insert into analytics_entities (entity_type, entity_id, benchmark_id, method) values (${type}, ${id}, ${bench!.id}, 'test')
-                 on conflict do nothing`;
+  await t.db.sql`insert into analytics_entities (entity_type, entity_id, benchmark_id, as_of, method) values (${type}, ${id}, ${bench!.id}, ${date}, 'test')
+                 on conflict (entity_type, entity_id) do update set as_of = greatest(analytics_entities.as_of, excluded.as_of)`;
   await t.db.sql`insert into benchmark_series (benchmark_id, value_date, daily_return, log_growth) values (${bench!.id}, ${date}, ${b}, 0)
                  on conflict do nothing`;
   await t.db.sql.unsafe(

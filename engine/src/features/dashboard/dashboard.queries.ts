@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Queryable } from '../../db/client.js';
 import { filteredClients, type ClientQuery } from '../clients/clients.queries.js';
 import type { Grain } from '../performance/performance.queries.js';
@@ -45,7 +46,7 @@ export async function strategyOverview(sql: Queryable, q: ClientQuery) {
     from fp join strategies s on s.id = fp.strategy_id
     -- Live portfolios only: a closed portfolio's figures end at its closure (and its last value is not AUM).
     left join analytics_metrics m on m.entity_type = 'portfolio' and m.entity_id = fp.id and m.period = ${q.filters.period}
-      and m.as_of = (select max(value_date) from analytics_series where entity_type = 'firm' and entity_id = 0)
+      and m.as_of = (select as_of from analytics_entities where entity_type = 'firm' and entity_id = 0)
     group by s.code, s.name order by s.code`;
 }
 
@@ -72,7 +73,7 @@ export async function rankedPortfolios(sql: Queryable, q: ClientQuery, n: number
       join analytics_metrics m on m.entity_type = 'portfolio' and m.entity_id = fp.id and m.period = ${q.filters.period}
       -- Only figures as of the dashboard's date: a closed portfolio's "1Y" ended at its closure and is not comparable.
       where m.reported_return is not null
-        and m.as_of = (select max(value_date) from analytics_series where entity_type = 'firm' and entity_id = 0))
+        and m.as_of = (select as_of from analytics_entities where entity_type = 'firm' and entity_id = 0))
     select * from r where top <= ${n} or bottom <= ${n}`;
   const strip = ({ top: _t, bottom: _b, ...x }: (typeof rows)[number]) => x;
   return {
@@ -85,7 +86,7 @@ export async function rankedPortfolios(sql: Queryable, q: ClientQuery, n: number
 export async function dashboardAsOf(sql: Queryable): Promise<string> {
   const [row] = await sql<{ d: string | null }[]>`
     select coalesce(
-      (select max(value_date) from analytics_series where entity_type = 'firm' and entity_id = 0),
+      (select as_of from analytics_entities where entity_type = 'firm' and entity_id = 0),
       (select max(valuation_date) from valuations), current_date)::text as d`;
   return row!.d!;
 }
@@ -119,21 +120,32 @@ export async function topClients(sql: Queryable, q: ClientQuery, n: number) {
     order by fc.aum desc, fc.id limit ${n}`;
 }
 
+/**
+ * Daily values of entities from their stored months (analytics_series_months) inside (from, to]: only the months the
+ * range touches are unpacked, and none of the running figures the analytics_series view adds.
+ */
+function storedValues(sql: Queryable, entityType: string, ids: postgres.PendingQuery<postgres.Row[]>, range: { from: string; to: string }) {
+  return sql`
+    select m.entity_id, m.month + (u.slot::integer - 1) as value_date, (u.v::numeric / 100)::numeric(22, 2) as value
+    from analytics_series_months m cross join lateral unnest(m.value) with ordinality as u(v, slot)
+    where m.entity_type = ${entityType} and m.entity_id in (${ids})
+      and m.month >= date_trunc('month', ${range.from}::date)::date and m.month <= ${range.to}::date and u.v is not null
+      and m.month + (u.slot::integer - 1) > ${range.from}::date and m.month + (u.slot::integer - 1) <= ${range.to}::date`;
+}
+
 /** AUM at the end of each bucket: the firm series when nothing narrows the set, else the visible portfolios' series summed. */
 export async function aumTrend(sql: Queryable, q: ClientQuery, grain: Grain, range: { from: string; to: string }) {
   if (unfiltered(q)) {
     return sql<{ label: string; aum: string }[]>`
       select distinct on (b) b::text as label, value::text as aum from (
-        select ${bucketOf(sql, grain, 'value_date')} as b, value_date, value from analytics_series
-        where entity_type = 'firm' and entity_id = 0 and value_date > ${range.from}::date and value_date <= ${range.to}::date) x
+        select ${bucketOf(sql, grain, 'value_date')} as b, value_date, value from (${storedValues(sql, 'firm', sql`0`, range)}) v) x
       order by b, value_date desc`;
   }
   return sql<{ label: string; aum: string }[]>`
     with ${scoped(sql, q)}, last_in_bucket as (
       select distinct on (entity_id, b) b, value from (
         select s.entity_id, ${bucketOf(sql, grain, 'value_date')} as b, s.value_date, s.value
-        from analytics_series s where s.entity_type = 'portfolio' and s.entity_id in (select id from fp)
-          and s.value_date > ${range.from}::date and s.value_date <= ${range.to}::date) x
+        from (${storedValues(sql, 'portfolio', sql`select id from fp`, range)}) s) x
       order by entity_id, b, value_date desc)
     select b::text as label, sum(value)::text as aum from last_in_bucket group by b order by b`;
 }
