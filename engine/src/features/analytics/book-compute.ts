@@ -3,6 +3,7 @@ import { blendedIndexReturns } from '../../analytics/index.js';
 import { computeMetrics } from './book-metrics.js';
 import { rebuildAllSeries } from './full-rebuild.js';
 import { recomputeLevel } from './incremental-series.js';
+import type { SeriesCheckpoint } from './series-state.js';
 import { loadBenchmarkDays, type Finals } from './series-store.js';
 
 /** What every stored figure was computed with (stored with the entity and each metric row). */
@@ -116,18 +117,18 @@ export async function computeBook(
         await tx.unsafe(`alter table analytics_series_months drop constraint analytics_series_months_pkey`);
         // On PostgreSQL the book streams in on a second connection while this one takes the months back.
         const reader = kind === 'postgres' ? await sql.reserve() : null;
-        const rebuilt = await rebuildAllSeries(tx, reader ?? tx, kind, benches, METHOD, finals).finally(() => reader?.release());
+        const openings = new Map<string, Map<number, SeriesCheckpoint | null>>();
+        const rebuilt = await rebuildAllSeries(tx, reader ?? tx, kind, benches, METHOD, finals, openings).finally(() => reader?.release());
         lap('series');
         await tx.unsafe(`alter table analytics_series_months add constraint analytics_series_months_pkey primary key (entity_type, entity_id, month)`);
-        await tx.unsafe(`analyze analytics_series_months`);
-        await tx.unsafe(`analyze analytics_flows`);
+        // The months and flows are reached by primary-key probes only; autovacuum analyzes them after the load.
         await tx.unsafe(`analyze analytics_entities`);
         await tx.unsafe(`insert into dirty_entities select entity_type, entity_id, '${FAR_PAST}' from analytics_entities`);
         res.seriesRows = rebuilt.rows;
         res.portfolios = (await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities where entity_type = 'portfolio'`)[0]!.n;
         res.groups = rebuilt.entities - res.portfolios;
         lap('index');
-        res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD);
+        res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, openings);
         lap('metrics');
         return res;
       } else {

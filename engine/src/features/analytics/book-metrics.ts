@@ -33,7 +33,15 @@ const METRIC_COLUMNS: Columns = [
  * month holding that date (or the last month before it), its checkpoint replayed up to the date. Those months are
  * fetched in one pass; benchmarks' log growth (a few thousand rows) is looked up in memory; rows go back with COPY.
  */
-export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals: Finals, benches: Map<number, BenchmarkDays>, method: string): Promise<number> {
+export async function computeMetrics(
+  tx: TransactionSql,
+  kind: StoreKind,
+  finals: Finals,
+  benches: Map<number, BenchmarkDays>,
+  method: string,
+  /** Opening states the caller already has (the full build records them as it goes), by entity and day. */
+  openings?: Map<string, Map<number, SeriesCheckpoint | null>>,
+): Promise<number> {
   const entities = await tx<EntityRow[]>`
     select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.first_date::text, e.as_of::text
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
@@ -47,6 +55,23 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
     return i < 0 ? 0 : Number(rf[i]!.annual_yield);
   };
 
+  // A client with a single portfolio has that portfolio's series (the same values, flows, benchmark and inception): its
+  // figures are the portfolio's, copied rather than computed twice.
+  const byKey = new Map(entities.map((e) => [entityKey(e.entity_type, e.entity_id), e]));
+  const twinsOf = new Map<string, number[]>();
+  const twins = new Set<string>();
+  for (const { client, portfolio } of await tx<{ client: number; portfolio: number }[]>`
+    select gm.entity_id as client, min(gm.member_id) as portfolio from analytics_group_members gm
+    join dirty_entities d on d.entity_type = 'client' and d.entity_id = gm.entity_id
+    where gm.entity_type = 'client' group by gm.entity_id having count(*) = 1`) {
+    const c = byKey.get(entityKey('client', client));
+    const p = byKey.get(entityKey('portfolio', portfolio));
+    const same = c && p && c.benchmark_id === p.benchmark_id && c.inception_date === p.inception_date && c.first_date === p.first_date && c.as_of === p.as_of;
+    if (!same) continue;
+    twins.add(entityKey('client', client));
+    twinsOf.set(entityKey('portfolio', portfolio), [...(twinsOf.get(entityKey('portfolio', portfolio)) ?? []), client]);
+  }
+
   // The periods, and the stored months their opening points are in.
   const specs: { e: EntityRow; period: string; from: string; to: string; days: number }[] = [];
   const wanted = new Map<string, [string, number, number]>();
@@ -54,25 +79,15 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
     const m = monthStart(day);
     wanted.set(`${e.entity_type}:${e.entity_id}:${m}`, [e.entity_type, e.entity_id, m]);
   };
-  // Entities share as-of dates and inceptions: each pair's periods are worked out once.
-  const rangesOf = new Map<string, { period: string; from: string; to: string; days: number }[]>();
   for (const e of entities) {
-    if (!e.as_of || !e.inception_date) continue;
+    if (!e.as_of || !e.inception_date || twins.has(entityKey(e.entity_type, e.entity_id))) continue;
     if (!finals.has(entityKey(e.entity_type, e.entity_id))) want(e, toDayNumber(e.as_of));
-    const k = `${e.as_of}:${e.inception_date}`;
-    let ranges = rangesOf.get(k);
-    if (!ranges) {
-      ranges = [];
-      for (const p of NAMED_PERIODS) {
-        const range = periodRange(p, e.as_of, e.inception_date);
-        if (range?.complete) ranges.push({ period: p, from: range.from, to: range.to, days: range.days });
-      }
-      rangesOf.set(k, ranges);
-    }
+    const ranges = periodRanges(e.as_of, e.inception_date);
+    const known = openings?.get(entityKey(e.entity_type, e.entity_id));
     for (const r of ranges) {
       specs.push({ e, ...r });
       // Before the first row there is no opening state to look up (SI opens at zero).
-      if (e.first_date !== null && r.from >= e.first_date) want(e, toDayNumber(r.from));
+      if (e.first_date !== null && r.from >= e.first_date && !known?.has(toDayNumber(r.from))) want(e, toDayNumber(r.from));
     }
   }
   if (!specs.length) return 0;
@@ -81,6 +96,8 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
   const benchDaysOf = (e: EntityRow) => (e.benchmark_id === null ? undefined : benches.get(e.benchmark_id));
   /** The entity's state after its last row on or before `day`, or null when it has none. */
   const stateAt = (e: EntityRow, day: number): SeriesCheckpoint | null => {
+    const known = openings?.get(entityKey(e.entity_type, e.entity_id))?.get(day);
+    if (known !== undefined) return known;
     const row = months.get(`${e.entity_type}:${e.entity_id}:${monthStart(day)}`);
     if (!row) return null;
     const s = new SeriesState(row.c, benchDaysOf(e)).replay(row, day);
@@ -154,7 +171,10 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
       bench_to_date: be?.date ?? null,
     };
     const computed = metricRow(row, flows.get(key) ?? []);
-    if (computed) out.push(computed);
+    if (computed) {
+      out.push(computed);
+      for (const client of twinsOf.get(key) ?? []) out.push(['client', client, ...computed.slice(2)]);
+    }
   }
   return writeRows(tx, kind, 'analytics_metrics', METRIC_COLUMNS, out);
 
@@ -171,6 +191,35 @@ export async function computeMetrics(tx: TransactionSql, kind: StoreKind, finals
       m.information_ratio, m.max_drawdown, rfAnnual, m.opening_value, m.closing_value, paiseToDecimal(inPeriod.reduce((sum, f) => sum + f.paise, 0)), method,
     ];
   }
+}
+
+interface PeriodSpan {
+  period: string;
+  from: string;
+  to: string;
+  days: number;
+}
+
+/** Entities share as-of dates and inceptions: each pair's complete named periods are worked out once. */
+const rangeCache = new Map<string, PeriodSpan[]>();
+function periodRanges(asOf: string, inception: string): PeriodSpan[] {
+  const k = `${asOf}:${inception}`;
+  let ranges = rangeCache.get(k);
+  if (!ranges) {
+    if (rangeCache.size > 50_000) rangeCache.clear();
+    ranges = [];
+    for (const p of NAMED_PERIODS) {
+      const range = periodRange(p, asOf, inception);
+      if (range?.complete) ranges.push({ period: p, from: range.from, to: range.to, days: range.days });
+    }
+    rangeCache.set(k, ranges);
+  }
+  return ranges;
+}
+
+/** The days whose closing state opens a standard period of an entity with this as-of date and inception. */
+export function openingDays(asOf: number, inception: string): number[] {
+  return [...new Set(periodRanges(fromDayNumber(asOf), inception).map((r) => toDayNumber(r.from)))].sort((a, b) => a - b);
 }
 
 function pointOf(s: SeriesCheckpoint): SeriesPoint {

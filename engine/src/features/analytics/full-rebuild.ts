@@ -2,7 +2,8 @@ import type { Queryable, TransactionSql } from '../../db/client.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { GROUP_LEVELS } from './book-compute.js';
 import { readRows } from './bulk-read.js';
-import { MonthPacker, START, type BenchmarkDays } from './series-state.js';
+import { openingDays } from './book-metrics.js';
+import { MonthPacker, START, type BenchmarkDays, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, saveEntities, SeriesWriter, type ComputedEntity, type Finals, type StoreKind } from './series-store.js';
 
 interface PortfolioInfo {
@@ -28,6 +29,7 @@ export async function rebuildAllSeries(
   benches: Map<number, BenchmarkDays>,
   method: string,
   finals: Finals,
+  openings: Map<string, Map<number, SeriesCheckpoint | null>>,
 ): Promise<{ rows: number; entities: number }> {
   const portfolios = await tx<PortfolioInfo[]>`
     select p.id, p.client_id, p.strategy_id, p.inception_date::text as inception, c.rm_id, s.benchmark_id
@@ -47,8 +49,10 @@ export async function rebuildAllSeries(
 
   const writer = new SeriesWriter(tx, kind);
   const entities: ComputedEntity[] = [];
-  const emit = (type: string, id: number, benchmarkId: number | null, inception: string | null, input: (packer: MonthPacker) => void) => {
+  const emit = (type: string, id: number, benchmarkId: number | null, inception: string | null, asOf: number | null, input: (packer: MonthPacker) => void) => {
     const packer = new MonthPacker(type, id, START, benchmarkId === null ? undefined : benches.get(benchmarkId), (m) => writer.month(m));
+    // The metrics' opening states, kept on the way (no lookups afterwards).
+    if (asOf !== null && inception !== null) openings.set(entityKey(type, id), packer.watch(openingDays(asOf, inception)));
     input(packer);
     packer.finish();
     const last = packer.state.snapshot();
@@ -65,46 +69,47 @@ export async function rebuildAllSeries(
   };
 
   /** One portfolio's rows (days ascending, values in paise) into its series, its client's pool and the shared pools. */
-  const portfolioSeries = (p: PortfolioInfo, days: Float64Array, values: Float64Array, client: SparsePool) => {
+  const portfolioSeries = (p: PortfolioInfo, days: Float64Array, values: Float64Array, client: DensePool) => {
     const attached = attachFlows(days, flows.get(p.id));
     const shared = [poolOf('strategy', p.strategy_id), poolOf('firm', 0)];
     if (p.rm_id !== null) {
       shared.push(poolOf('rm', p.rm_id));
       for (const team of teamsOfRm.get(p.rm_id) ?? []) shared.push(poolOf('team', team));
     }
-    const last = emit('portfolio', p.id, p.benchmark_id, p.inception, (packer) => {
+    const last = emit('portfolio', p.id, p.benchmark_id, p.inception, days.length ? days[days.length - 1]! : null, (packer) => {
       let prev = 0;
       for (let j = 0; j < days.length; j++) {
         const day = days[j]!;
         const value = values[j]!;
-        const flow = attached.get(j) ?? 0;
+        const flow = attached[j]!;
+        const at = day - minDay;
         packer.add(day, value, flow);
-        client.add(day, value - prev, flow);
-        for (const pool of shared) pool.add(day - minDay, value - prev, flow);
+        client.add(at, value - prev, flow);
+        for (const pool of shared) pool.add(at, value - prev, flow);
         prev = value;
       }
     });
     client.note(p, last.value);
     for (const pool of shared) pool.note(p, last.value);
   };
-  const clientSeries = (clientId: number, client: SparsePool) =>
-    emit('client', clientId, client.benchmark(benchmarkOfStrategy), client.inception, (packer) => {
+  const clientSeries = (clientId: number, client: DensePool) =>
+    emit('client', clientId, client.benchmark(benchmarkOfStrategy), client.inception, client.hi >= client.lo ? minDay + client.hi : null, (packer) => {
       let value = 0;
-      for (const day of [...client.days.keys()].sort((a, b) => a - b)) {
-        const [delta, flow] = client.days.get(day)!;
-        value += delta;
-        packer.add(day, value, flow);
+      for (let d = client.lo; d <= client.hi; d++) {
+        if (!client.present[d]) continue;
+        value += client.delta[d]!;
+        packer.add(minDay + d, value, client.flow[d]!);
       }
     });
 
   // Each portfolio's valuations arrive as one row of arrays (days since 1970, paise), client by client: a client is
   // computed once its last portfolio is in. One message per portfolio instead of one per valuation.
   let clientId: number | null = null;
-  let client = new SparsePool();
+  const client = new DensePool('client', 0, span);
   const endClient = () => {
     if (clientId !== null) clientSeries(clientId, client);
     clientId = null;
-    client = new SparsePool();
+    client.reset();
   };
   try {
     await readRows(
@@ -131,7 +136,9 @@ export async function rebuildAllSeries(
     endClient();
     for (const pool of pools.values()) {
       const benchmarkId = pool.type === 'strategy' ? (benchmarkOfStrategy.get(pool.id) ?? null) : pool.benchmark(benchmarkOfStrategy);
-      emit(pool.type, pool.id, benchmarkId, pool.inception, (packer) => {
+      let asOf: number | null = null;
+      for (let d = span - 1; d >= 0 && asOf === null; d--) if (pool.present[d]) asOf = minDay + d;
+      emit(pool.type, pool.id, benchmarkId, pool.inception, asOf, (packer) => {
         let value = 0;
         for (let d = 0; d < span; d++) {
           if (!pool.present[d]) continue;
@@ -160,12 +167,11 @@ async function readFlows(reader: Queryable, kind: StoreKind): Promise<Map<number
 }
 
 /** Each flow counts on the portfolio's first valuation on or after its date (none after the last: not counted). */
-function attachFlows(days: Float64Array, flows: [number, number][] | undefined): Map<number, number> {
-  const out = new Map<number, number>();
-  if (!flows) return out;
-  for (const [d, amount] of flows) {
+function attachFlows(days: Float64Array, flows: [number, number][] | undefined): Float64Array {
+  const out = new Float64Array(days.length);
+  for (const [d, amount] of flows ?? []) {
     const i = lastIndexAtOrBefore(days, d - 1, (x) => x) + 1;
-    if (i < days.length) out.set(i, (out.get(i) ?? 0) + amount);
+    if (i < days.length) out[i]! += amount;
   }
   return out;
 }
@@ -174,7 +180,7 @@ function attachFlows(days: Float64Array, flows: [number, number][] | undefined):
 class PoolMeta {
   inception: string | null = null;
   /** Last value per strategy among the pool's portfolios (paise). */
-  private readonly lastByStrategy = new Map<number, number>();
+  protected readonly lastByStrategy = new Map<number, number>();
 
   note(p: PortfolioInfo, lastValue: number): void {
     if (this.inception === null || p.inception < this.inception) this.inception = p.inception;
@@ -195,23 +201,14 @@ class PoolMeta {
   }
 }
 
-/** A client's pool: day → [Σ value changes, Σ flows] (paise). */
-class SparsePool extends PoolMeta {
-  readonly days = new Map<number, [number, number]>();
-  add(day: number, delta: number, flow: number): void {
-    const cell = this.days.get(day);
-    if (cell) {
-      cell[0] += delta;
-      cell[1] += flow;
-    } else this.days.set(day, [delta, flow]);
-  }
-}
-
 /** A book-wide pool (strategy, RM, team, firm): the same sums in arrays over every day of the book. */
 class DensePool extends PoolMeta {
   readonly delta: Float64Array;
   readonly flow: Float64Array;
   readonly present: Uint8Array;
+  /** The days touched since the last reset (indices). */
+  lo = Infinity;
+  hi = -Infinity;
   constructor(
     readonly type: string,
     readonly id: number,
@@ -226,6 +223,20 @@ class DensePool extends PoolMeta {
     this.delta[at]! += delta;
     this.flow[at]! += flow;
     this.present[at] = 1;
+    if (at < this.lo) this.lo = at;
+    if (at > this.hi) this.hi = at;
+  }
+  /** Empty again, for the next client (only the touched days are cleared). */
+  reset(): void {
+    if (this.hi >= this.lo) {
+      this.delta.fill(0, this.lo, this.hi + 1);
+      this.flow.fill(0, this.lo, this.hi + 1);
+      this.present.fill(0, this.lo, this.hi + 1);
+    }
+    this.lo = Infinity;
+    this.hi = -Infinity;
+    this.inception = null;
+    this.lastByStrategy.clear();
   }
 }
 

@@ -40,10 +40,13 @@ export async function recomputeLevel(
     await tx`update aw set c_date = u.d from unnest(${work.map((w) => w.id)}::int[], ${work.map((w) => (w.c.date === null ? null : fromDayNumber(w.c.date))) as string[]}::date[]) as u(id, d)
              where aw.entity_id = u.id`;
   }
-  await tx.unsafe(`delete from analytics_series_months x using aw
-                   where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id and x.month >= date_trunc('month', aw.from_date)`);
-  await tx.unsafe(`delete from analytics_flows x using aw
-                   where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id and x.value_date >= date_trunc('month', aw.from_date)`);
+  // The rows to replace, found with one index probe per entity and deleted by ctid (a join would scan the whole table).
+  await tx.unsafe(`delete from analytics_series_months where ctid = any(array(
+                     select m.ctid from aw cross join lateral (select ctid from analytics_series_months m
+                       where m.entity_type = aw.entity_type and m.entity_id = aw.entity_id and m.month >= date_trunc('month', aw.from_date) offset 0) m))`);
+  await tx.unsafe(`delete from analytics_flows where ctid = any(array(
+                     select f.ctid from aw cross join lateral (select ctid from analytics_flows f
+                       where f.entity_type = aw.entity_type and f.entity_id = aw.entity_id and f.value_date >= date_trunc('month', aw.from_date) offset 0) f))`);
 
   const inputs = level === 'portfolio' ? await portfolioInputs(tx, kind) : await pooledInputs(tx, kind, work);
   const writer = new SeriesWriter(tx, kind);

@@ -166,7 +166,23 @@ export class MonthPacker {
     this.state = new SeriesState(from, bench);
   }
 
+  /** The states to keep for `days` (ascending): the state after the last row on or before each (null before any). */
+  watch(days: number[]): Map<number, SeriesCheckpoint | null> {
+    this.watched = days;
+    this.next = 0;
+    return (this.openings = new Map());
+  }
+  private watched: number[] = [];
+  private next = 0;
+  private openings: Map<number, SeriesCheckpoint | null> | null = null;
+  private record(before: number): void {
+    while (this.next < this.watched.length && this.watched[this.next]! < before) {
+      this.openings!.set(this.watched[this.next++]!, this.state.date === null ? null : this.state.snapshot());
+    }
+  }
+
   add(day: number, value: number, flow: number): void {
+    if (this.next < this.watched.length) this.record(day);
     if (this.cur === null || day >= this.end) {
       this.flush();
       const month = monthStart(day);
@@ -185,6 +201,7 @@ export class MonthPacker {
   }
 
   finish(): void {
+    this.record(Infinity);
     this.flush();
   }
 
