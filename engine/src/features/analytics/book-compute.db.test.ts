@@ -10,7 +10,11 @@ import {
   xirr,
 } from '../../analytics/index.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
+import { fromDayNumber } from '../../analytics/shared/iso-date.js';
 import { computeBook } from './book-compute.js';
+import { readRows } from './bulk-read.js';
+import { MONTH_READ_COLUMNS, monthRowOf, SeriesState, type MonthRow } from './series-state.js';
+import { loadBenchmarkDays } from './series-store.js';
 import { FIXTURE_PORTFOLIOS, loadFixtureBook, type FixtureBook } from './testing/book-fixture.js';
 
 // The pure modules (engine/src/analytics) are the documented reference: every stored figure is checked against them
@@ -186,6 +190,39 @@ describe('portfolio series and metrics agree with the pure modules', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('the analytics_series view over the packed months', () => {
+  it('gives each day the running state SeriesState reaches replaying the stored months (client TC1)', async () => {
+    const id = await idOf('clients', 'client_code', 'TC1');
+    const [e] = await t.db.sql<{ benchmark_id: number }[]>`select benchmark_id from analytics_entities where entity_type = 'client' and entity_id = ${id}`;
+    const benches = await t.db.sql.begin((tx) => loadBenchmarkDays(tx));
+    const months: MonthRow[] = [];
+    await t.db.sql.begin((tx) =>
+      readRows(tx, t.db.kind, `select * from analytics_series_months where entity_type = 'client' and entity_id = ${id} order by month`, MONTH_READ_COLUMNS, (cells) =>
+        months.push(monthRowOf(cells)),
+      ),
+    );
+    const expected: { date: string; n: number; s_r: number; s_dn2: number; pn: number; s_rb: number; peak: number; mdd: number }[] = [];
+    for (const m of months) {
+      const state = new SeriesState(m.c, benches.get(e!.benchmark_id));
+      for (let i = 0; i < m.len; i++) {
+        if (Number.isNaN(m.value[i]!)) continue;
+        state.accumulate(m.month + i, m.value[i]!, m.ret[i]!);
+        expected.push({ date: fromDayNumber(m.month + i), n: state.n, s_r: state.s_r, s_dn2: state.s_dn2, pn: state.pn, s_rb: state.s_rb, peak: state.peak, mdd: state.mdd });
+      }
+    }
+    const rows = await t.db.sql<{ date: string; n: number; s_r: number; s_dn2: number; pn: number; s_rb: number; peak: number; mdd: number }[]>`
+      select value_date::text as date, n, s_r, s_dn2, pn, s_rb, peak_log_growth as peak, max_drawdown as mdd
+      from analytics_series where entity_type = 'client' and entity_id = ${id} order by value_date`;
+    expect(rows.length).toBe(expected.length);
+    expect(rows.length).toBeGreaterThan(300);
+    for (const [i, r] of rows.entries()) {
+      const x = expected[i]!;
+      expect([r.date, r.n, r.pn]).toEqual([x.date, x.n, x.pn]);
+      for (const k of ['s_r', 's_dn2', 's_rb', 'peak', 'mdd'] as const) close(r[k], x[k], 1e-12);
+    }
   });
 });
 

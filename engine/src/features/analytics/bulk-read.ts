@@ -43,14 +43,21 @@ export async function readRows(
   const parser = new BinaryCopyParser(columns, cells, onRow);
   const stream = await tx.unsafe(`copy (${select}) to stdout with (format binary)`).readable();
   // Each read takes everything buffered so far (many rows per chunk); the stream's buffer gives backpressure.
+  let failure: unknown = null;
   for await (const chunk of stream) {
-    parser.push(chunk as Buffer);
-    await afterChunk?.();
+    if (failure !== null) continue; // after a failure, read on to the end of the COPY: the connection must get there
+    try {
+      parser.push(chunk as Buffer);
+      await afterChunk?.();
+    } catch (err) {
+      failure = err;
+    }
   }
   // postgres.js pauses the socket when the stream's buffer fills, and resumes it from the stream's _read. A short result
   // that arrives with its CopyDone in one packet fills the buffer before anyone reads, and the ended stream never calls
   // _read again: the connection would stay paused and its next query wait forever. Resume it.
   (stream as unknown as { _read?: () => void })._read?.();
+  if (failure !== null) throw failure;
   parser.finish();
   return parser.rows;
 }
