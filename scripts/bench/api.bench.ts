@@ -107,14 +107,21 @@ async function generateBook(sql: postgres.Sql) {
       cross join (values ('1Y'), ('SI')) per(p)
       cross join lateral (select ((e.id * 37) % 61 - 20) / 100.0 as r) rr
     where per.p = 'SI' or e.since <= date '2024-11-30'`;
+  // The firm's series, one month-end row per packed month (analytics_series_months), and its entity (the dashboards' as-of date).
   await sql`
-    insert into analytics_series (entity_type, entity_id, value_date, value, value_delta, net_flow, daily_return, log_growth, benchmark_return,
-      n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, peak_log_growth, max_drawdown)
-    select 'firm', 0, d::date, sum(v.market_value), 0, 0, 0.01, k * 0.01, 0.009, k, 0, 0, 0, k, 0, 0, 0, 0, 0, k * 0.01, 0
+    insert into analytics_series_months (entity_type, entity_id, month, c_value, c_log_growth, c_n, c_s_r, c_s_r2, c_s_dn2, c_pn, c_s_pr, c_s_pr2,
+      c_s_b, c_s_b2, c_s_rb, c_peak_log_growth, c_max_drawdown, value, net_flow, daily_return, log_growth)
+    select 'firm', 0, date_trunc('month', d)::date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      array_fill(null::bigint, array[extract(day from d)::int - 1]) || (sum(v.market_value) * 100)::bigint,
+      array_fill(null::bigint, array[extract(day from d)::int]),
+      array_fill(null::float8, array[extract(day from d)::int - 1]) || 0.01::float8,
+      array_fill(null::float8, array[extract(day from d)::int - 1]) || (k * 0.01)::float8
     from generate_series(0, 67) k
-      cross join lateral (select (date '2020-05-01' + make_interval(months => k) - interval '1 day') as d) dd
-      join valuations v on v.valuation_date = dd.d::date
+      cross join lateral (select (date '2020-05-01' + make_interval(months => k) - interval '1 day')::date as d) dd
+      join valuations v on v.valuation_date = dd.d
     group by k, d`;
+  await sql`insert into analytics_entities (entity_type, entity_id, first_date, as_of, last_value, method)
+            select 'firm', 0, '2020-04-30', '2025-11-30', sum(market_value), 'bench' from valuations where valuation_date = '2025-11-30'`;
   await sql`analyze`;
   await createApiKey(sql, { name: 'bench admin', scopes: ['admin'], key: BENCH_KEY });
   const [n] = await sql<{ clients: number; portfolios: number; valuations: number }[]>`

@@ -213,7 +213,8 @@ export async function computeBook(
       }
 
       // 4. Metric snapshots of everything touched.
-      res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD);
+      const reader = kind === 'postgres' ? await sql.reserve() : null;
+      res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, undefined, reader).finally(() => reader?.release());
       lap('metrics');
       return res;
     });

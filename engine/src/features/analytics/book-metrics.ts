@@ -1,9 +1,10 @@
-import type { TransactionSql } from '../../db/client.js';
+import type { Writable } from 'node:stream';
+import type { Queryable, Sql, TransactionSql } from '../../db/client.js';
 import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { readRows } from './bulk-read.js';
-import { paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
+import { BinaryCopyWriter, copyIn, endCopy, paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
 import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, type Finals, type StoreKind } from './series-store.js';
@@ -15,6 +16,8 @@ interface EntityRow {
   inception_date: string | null;
   first_date: string | null;
   as_of: string | null;
+  /** Day number of the first month this run rewrote for the entity. */
+  recomputed_from: number;
 }
 
 const METRIC_COLUMNS: Columns = [
@@ -41,9 +44,15 @@ export async function computeMetrics(
   method: string,
   /** Opening states the caller already has (the full build records them as it goes), by entity and day. */
   openings?: Map<string, Map<number, SeriesCheckpoint | null>>,
+  /**
+   * A second connection (PostgreSQL, incremental runs): the months before each entity's recomputed ones are as
+   * committed, so they are fetched there while this transaction takes the metric rows as they are made.
+   */
+  reader?: Sql | null,
 ): Promise<number> {
   const entities = await tx<EntityRow[]>`
-    select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.first_date::text, e.as_of::text
+    select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.first_date::text, e.as_of::text,
+           date_trunc('month', d.from_date)::date - date '1970-01-01' as recomputed_from
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
   const [{ n: all } = { n: 0 }] = await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities`;
   // Every entity (a new day for the whole book): emptying the table beats deleting each row (no dead rows to skip).
@@ -72,27 +81,34 @@ export async function computeMetrics(
     twinsOf.set(entityKey('portfolio', portfolio), [...(twinsOf.get(entityKey('portfolio', portfolio)) ?? []), client]);
   }
 
-  // The periods, and the stored months their opening points are in.
-  const specs: { e: EntityRow; period: string; from: string; to: string; days: number }[] = [];
+  // The periods of each entity, and the stored months their opening points are in: months this run rewrote come from
+  // this transaction, earlier ones (unchanged) from the reader when there is one.
+  const work = new Map<string, { e: EntityRow; specs: PeriodSpan[]; pending: number }>();
   const wanted = new Map<string, [string, number, number]>();
-  const want = (e: EntityRow, day: number) => {
-    const m = monthStart(day);
-    wanted.set(`${e.entity_type}:${e.entity_id}:${m}`, [e.entity_type, e.entity_id, m]);
-  };
+  const early = new Map<string, [string, number, number]>();
   for (const e of entities) {
-    if (!e.as_of || !e.inception_date || twins.has(entityKey(e.entity_type, e.entity_id))) continue;
-    if (!finals.has(entityKey(e.entity_type, e.entity_id))) want(e, toDayNumber(e.as_of));
-    const ranges = periodRanges(e.as_of, e.inception_date);
-    const known = openings?.get(entityKey(e.entity_type, e.entity_id));
-    for (const r of ranges) {
-      specs.push({ e, ...r });
+    const key = entityKey(e.entity_type, e.entity_id);
+    if (!e.as_of || !e.inception_date || twins.has(key)) continue;
+    const w = { e, specs: periodRanges(e.as_of, e.inception_date), pending: 0 };
+    work.set(key, w);
+    const want = (day: number) => {
+      const m = monthStart(day);
+      const k = `${key}:${m}`;
+      if (wanted.has(k) || early.has(k)) return;
+      (reader && m < e.recomputed_from ? early : wanted).set(k, [e.entity_type, e.entity_id, m]);
+      if (reader && m < e.recomputed_from) w.pending++;
+    };
+    if (!finals.has(key)) want(toDayNumber(e.as_of));
+    const known = openings?.get(key);
+    for (const r of w.specs) {
       // Before the first row there is no opening state to look up (SI opens at zero).
-      if (e.first_date !== null && r.from >= e.first_date && !known?.has(toDayNumber(r.from))) want(e, toDayNumber(r.from));
+      if (e.first_date !== null && r.from >= e.first_date && !known?.has(toDayNumber(r.from))) want(toDayNumber(r.from));
     }
   }
-  if (!specs.length) return 0;
+  if (!work.size) return 0;
 
-  const months = await monthsAtOrBefore(tx, kind, [...wanted.values()]);
+  const months = new Map<string, MonthRow>();
+  await monthsAtOrBefore(tx, kind, [...wanted.values()], (want, row) => months.set(`${row.type}:${row.id}:${want}`, row));
   const benchDaysOf = (e: EntityRow) => (e.benchmark_id === null ? undefined : benches.get(e.benchmark_id));
   /** The entity's state after its last row on or before `day`, or null when it has none. */
   const stateAt = (e: EntityRow, day: number): SeriesCheckpoint | null => {
@@ -140,43 +156,74 @@ export async function computeMetrics(
     list.push({ date: f.value_date, paise: f.paise });
   }
 
-  const out: Row[] = [];
-  // Specs come entity by entity: the closing point is made once per entity.
-  let closingOf: EntityRow | null = null;
-  let closing: SeriesPoint | null = null;
-  for (const s of specs) {
-    const key = entityKey(s.e.entity_type, s.e.entity_id);
-    if (closingOf !== s.e) {
-      const end: SeriesCheckpoint | null = finals.get(key) ?? stateAt(s.e, toDayNumber(s.e.as_of!));
-      closingOf = s.e;
-      closing = end && end.date !== null ? pointOf(end) : null;
+  const out = new MetricOutput(tx, kind);
+  let written = 0;
+  const computeEntity = (key: string) => {
+    const w = work.get(key)!;
+    const e = w.e;
+    const end: SeriesCheckpoint | null = finals.get(key) ?? stateAt(e, toDayNumber(e.as_of!));
+    const closing = end && end.date !== null ? pointOf(end) : null;
+    for (const s of w.specs) {
+      const base = e.first_date !== null && s.from >= e.first_date ? stateAt(e, toDayNumber(s.from)) : null;
+      const bb = benchAt(e.benchmark_id, s.from);
+      const be = benchAt(e.benchmark_id, s.to);
+      const row: PeriodRow = {
+        entity_type: e.entity_type,
+        entity_id: e.entity_id,
+        period: s.period,
+        from_date: s.from,
+        to_date: s.to,
+        days: s.days,
+        benchmark_id: e.benchmark_id,
+        inception_date: e.inception_date!,
+        base: base && pointOf(base),
+        end: closing,
+        bench_from: bb?.lg ?? null,
+        bench_from_date: bb?.date ?? null,
+        bench_to: be?.lg ?? null,
+        bench_to_date: be?.date ?? null,
+      };
+      const computed = metricRow(row, flows.get(key) ?? []);
+      if (!computed) continue;
+      out.row(computed);
+      written++;
+      for (const client of twinsOf.get(key) ?? []) {
+        out.row(['client', client, ...computed.slice(2)]);
+        written++;
+      }
     }
-    const base = s.e.first_date !== null && s.from >= s.e.first_date ? stateAt(s.e, toDayNumber(s.from)) : null;
-    const bb = benchAt(s.e.benchmark_id, s.from);
-    const be = benchAt(s.e.benchmark_id, s.to);
-    const row: PeriodRow = {
-      entity_type: s.e.entity_type,
-      entity_id: s.e.entity_id,
-      period: s.period,
-      from_date: s.from,
-      to_date: s.to,
-      days: s.days,
-      benchmark_id: s.e.benchmark_id,
-      inception_date: s.e.inception_date!,
-      base: base && pointOf(base),
-      end: closing,
-      bench_from: bb?.lg ?? null,
-      bench_from_date: bb?.date ?? null,
-      bench_to: be?.lg ?? null,
-      bench_to_date: be?.date ?? null,
-    };
-    const computed = metricRow(row, flows.get(key) ?? []);
-    if (computed) {
-      out.push(computed);
-      for (const client of twinsOf.get(key) ?? []) out.push(['client', client, ...computed.slice(2)]);
+    work.delete(key);
+  };
+  try {
+    for (const [key, w] of work) if (w.pending === 0) computeEntity(key);
+    if (early.size) {
+      // A reserved connection has no begin(): its own transaction by hand (the lookup keys' temporary table lives in it).
+      await reader!.unsafe('begin');
+      try {
+        await monthsAtOrBefore(
+          reader!,
+          kind,
+          [...early.values()],
+          (want, row) => {
+            const key = entityKey(row.type, row.id);
+            months.set(`${key}:${want}`, row);
+            const w = work.get(key);
+            if (w && --w.pending === 0) computeEntity(key);
+          },
+          () => out.pump(),
+        );
+      } finally {
+        await reader!.unsafe('rollback');
+      }
     }
+    // Entities with a wanted month that has no row at or before it (their opening is null).
+    for (const key of [...work.keys()]) computeEntity(key);
+    await out.close();
+  } catch (err) {
+    await out.abort(err);
+    throw err;
   }
-  return writeRows(tx, kind, 'analytics_metrics', METRIC_COLUMNS, out);
+  return written;
 
   function metricRow(row: PeriodRow, entityFlows: { date: string; paise: number }[]): Row | null {
     if (!row.end?.date) return null;
@@ -245,18 +292,27 @@ const CHECKPOINT_COLUMNS = MONTH_READ_COLUMNS.filter(([c]) => c.startsWith('c_')
   .map(([c]) => `x.${c}`)
   .join(', ');
 
-/** For each (entity, month): the entity's stored month of that month, else its last one before it. Key `type:id:month`. */
-async function monthsAtOrBefore(tx: TransactionSql, kind: StoreKind, wanted: [string, number, number][]): Promise<Map<string, MonthRow>> {
-  await tx.unsafe(`drop table if exists metric_months`);
-  await tx.unsafe(`create temp table metric_months (entity_type text, entity_id integer, month date) on commit drop`);
+/**
+ * For each (entity, month): the entity's stored month of that month, else its last one before it, given to `onRow` with
+ * the month asked for. `q` is a transaction (the lookup keys go through a temporary table).
+ */
+async function monthsAtOrBefore(
+  q: Queryable,
+  kind: StoreKind,
+  wanted: [string, number, number][],
+  onRow: (want: number, row: MonthRow) => void,
+  afterChunk?: () => Promise<void>,
+): Promise<void> {
+  if (!wanted.length) return;
+  await q.unsafe(`drop table if exists metric_months`);
+  await q.unsafe(`create temp table metric_months (entity_type text, entity_id integer, month date) on commit drop`);
   for (let i = 0; i < wanted.length; i += 50_000) {
     const part = wanted.slice(i, i + 50_000);
-    await tx`insert into metric_months select * from unnest(${part.map((w) => w[0])}::text[], ${part.map((w) => w[1])}::int[], ${part.map((w) => fromDayNumber(w[2]))}::date[])`;
+    await q`insert into metric_months select * from unnest(${part.map((w) => w[0])}::text[], ${part.map((w) => w[1])}::int[], ${part.map((w) => fromDayNumber(w[2]))}::date[])`;
   }
-  await tx.unsafe(`analyze metric_months`);
-  const out = new Map<string, MonthRow>();
+  await q.unsafe(`analyze metric_months`);
   await readRows(
-    tx,
+    q,
     kind,
     // Replay needs the values and returns: the flow and log-growth arrays stay behind (empty).
     `select q.month as want, m.* from metric_months q
@@ -265,12 +321,46 @@ async function monthsAtOrBefore(tx: TransactionSql, kind: StoreKind, wanted: [st
                          from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month <= q.month
                          order by x.month desc limit 1) m`,
     [['want', 'date'], ...MONTH_READ_COLUMNS],
-    (cells) => {
-      const row = monthRowOf(cells, 1);
-      out.set(`${row.type}:${row.id}:${cells[0] as number}`, row);
-    },
+    (cells) => onRow(cells[0] as number, monthRowOf(cells, 1)),
+    afterChunk,
   );
-  return out;
+}
+
+/** Metric rows on their way out: one binary COPY held open on PostgreSQL (written while more are computed), batches on PGlite. */
+class MetricOutput {
+  private readonly out: BinaryCopyWriter | null;
+  private copy: Promise<Writable> | null = null;
+  private readonly rows: Row[] = [];
+  constructor(
+    private readonly tx: TransactionSql,
+    private readonly kind: StoreKind,
+  ) {
+    this.out = kind === 'postgres' ? new BinaryCopyWriter(METRIC_COLUMNS) : null;
+  }
+  row(r: Row): void {
+    if (this.out) this.out.row(r);
+    else this.rows.push(r);
+  }
+  async pump(): Promise<void> {
+    if (!this.out || this.out.size < 1 << 20) return;
+    const w = await (this.copy ??= copyIn(this.tx, 'analytics_metrics', METRIC_COLUMNS));
+    if (!w.write(this.out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
+  }
+  async close(): Promise<void> {
+    if (!this.out) {
+      await writeRows(this.tx, this.kind, 'analytics_metrics', METRIC_COLUMNS, this.rows);
+      return;
+    }
+    if (!this.out.count && !this.copy) return;
+    const last = this.out.end();
+    await endCopy(await (this.copy ??= copyIn(this.tx, 'analytics_metrics', METRIC_COLUMNS)), last);
+    this.copy = null;
+  }
+  async abort(err: unknown): Promise<void> {
+    const copy = this.copy;
+    this.copy = null;
+    if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 /**
