@@ -1,10 +1,9 @@
-import type { Writable } from 'node:stream';
 import type { Queryable, Sql, TransactionSql } from '../../db/client.js';
 import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { readRows } from './bulk-read.js';
-import { BinaryCopyWriter, copyIn, endCopy, paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
+import { paiseToDecimal, TableStream, type Columns, type Row } from './bulk-write.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
 import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, type Finals, type StoreKind } from './series-store.js';
@@ -156,7 +155,7 @@ export async function computeMetrics(
     list.push({ date: f.value_date, paise: f.paise });
   }
 
-  const out = new MetricOutput(tx, kind);
+  const out = new TableStream(tx, kind, 'analytics_metrics', METRIC_COLUMNS);
   let written = 0;
   const computeEntity = (key: string) => {
     const w = work.get(key)!;
@@ -324,43 +323,6 @@ async function monthsAtOrBefore(
     (cells) => onRow(cells[0] as number, monthRowOf(cells, 1)),
     afterChunk,
   );
-}
-
-/** Metric rows on their way out: one binary COPY held open on PostgreSQL (written while more are computed), batches on PGlite. */
-class MetricOutput {
-  private readonly out: BinaryCopyWriter | null;
-  private copy: Promise<Writable> | null = null;
-  private readonly rows: Row[] = [];
-  constructor(
-    private readonly tx: TransactionSql,
-    private readonly kind: StoreKind,
-  ) {
-    this.out = kind === 'postgres' ? new BinaryCopyWriter(METRIC_COLUMNS) : null;
-  }
-  row(r: Row): void {
-    if (this.out) this.out.row(r);
-    else this.rows.push(r);
-  }
-  async pump(): Promise<void> {
-    if (!this.out || this.out.size < 1 << 20) return;
-    const w = await (this.copy ??= copyIn(this.tx, 'analytics_metrics', METRIC_COLUMNS));
-    if (!w.write(this.out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
-  }
-  async close(): Promise<void> {
-    if (!this.out) {
-      await writeRows(this.tx, this.kind, 'analytics_metrics', METRIC_COLUMNS, this.rows);
-      return;
-    }
-    if (!this.out.count && !this.copy) return;
-    const last = this.out.end();
-    await endCopy(await (this.copy ??= copyIn(this.tx, 'analytics_metrics', METRIC_COLUMNS)), last);
-    this.copy = null;
-  }
-  async abort(err: unknown): Promise<void> {
-    const copy = this.copy;
-    this.copy = null;
-    if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));
-  }
 }
 
 /**

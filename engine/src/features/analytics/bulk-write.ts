@@ -1,4 +1,5 @@
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
+import type { Writable } from 'node:stream';
 import type { TransactionSql } from '../../db/client.js';
 
 export type Cell = string | number | Float64Array | null;
@@ -18,13 +19,17 @@ export type Columns = readonly (readonly [name: string, type: ColumnType])[];
 export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded', table: string, columns: Columns, rows: Row[]): Promise<number> {
   if (!rows.length) return 0;
   if (kind === 'postgres') {
-    const out = new BinaryCopyWriter(columns);
-    const w = await copyIn(tx, table, columns);
-    for (const row of rows) {
-      out.row(row);
-      if (out.size > 1 << 20 && !w.write(out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
+    const stream = new TableStream(tx, kind, table, columns);
+    try {
+      for (const row of rows) {
+        stream.row(row);
+        await stream.pump();
+      }
+      await stream.close();
+    } catch (err) {
+      await stream.abort(err);
+      throw err;
     }
-    await endCopy(w, out.end());
     return rows.length;
   }
   // Array columns travel as text literals ('{1,NULL}'): unnest would flatten a two-dimensional array.
@@ -41,19 +46,62 @@ export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded
   return rows.length;
 }
 
-/** Rows already encoded by a BinaryCopyWriter (PostgreSQL only). */
-export async function copyBinary(tx: TransactionSql, table: string, writer: BinaryCopyWriter): Promise<number> {
-  const n = writer.count;
-  if (n === 0) return 0;
-  await endCopy(await copyIn(tx, table, writer.columns), writer.end());
-  return n;
+/**
+ * Rows into `table` as they are made, for writers that go on computing meanwhile: on PostgreSQL one binary COPY held
+ * open until `close` (each `pump` hands over what is buffered and waits while the server catches up); on PGlite batched
+ * inserts. Array cells are copied when buffered for PGlite, so callers may reuse them after `row`. After a failure
+ * between pumps, `abort` ends an open COPY with the error so the transaction can roll back.
+ */
+export class TableStream {
+  private readonly out: BinaryCopyWriter | null;
+  private copy: Promise<Writable> | null = null;
+  private rows: Row[] = [];
+
+  constructor(
+    private readonly tx: TransactionSql,
+    private readonly kind: 'postgres' | 'embedded',
+    private readonly table: string,
+    private readonly columns: Columns,
+  ) {
+    this.out = kind === 'postgres' ? new BinaryCopyWriter(columns) : null;
+  }
+
+  row(cells: Row): void {
+    if (this.out) this.out.row(cells);
+    else this.rows.push(cells.map((x) => (x instanceof Float64Array ? x.slice() : x)));
+  }
+
+  async pump(): Promise<void> {
+    if (this.out) {
+      if (this.out.size < 1 << 20) return;
+      const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns));
+      if (!w.write(this.out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
+    } else if (this.rows.length >= 5000) await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
+  }
+
+  async close(): Promise<void> {
+    if (!this.out) {
+      await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
+      return;
+    }
+    if (!this.out.count && !this.copy) return;
+    const last = this.out.end();
+    await endCopy(await (this.copy ??= copyIn(this.tx, this.table, this.columns)), last);
+    this.copy = null;
+  }
+
+  async abort(err: unknown): Promise<void> {
+    const copy = this.copy;
+    this.copy = null;
+    if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
-export function copyIn(tx: TransactionSql, table: string, columns: Columns) {
+function copyIn(tx: TransactionSql, table: string, columns: Columns) {
   return tx.unsafe(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
 }
 
-export async function endCopy(w: NodeJS.WritableStream, last: Buffer): Promise<void> {
+async function endCopy(w: NodeJS.WritableStream, last: Buffer): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     w.once('error', reject);
     w.end(last, () => resolve());

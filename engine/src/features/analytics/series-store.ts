@@ -1,7 +1,6 @@
-import type { Writable } from 'node:stream';
 import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber } from '../../analytics/shared/iso-date.js';
-import { BinaryCopyWriter, copyIn, endCopy, paiseToDecimal, writeRows, type Columns, type Row } from './bulk-write.js';
+import { paiseToDecimal, TableStream, writeRows, type Columns, type Row } from './bulk-write.js';
 import { MONTH_COLUMNS, monthRowCells, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 
 export type StoreKind = 'postgres' | 'embedded';
@@ -22,28 +21,24 @@ export interface ComputedEntity {
 }
 
 /**
- * Computed month rows and their flows on their way to the store. On PostgreSQL the months go through one binary COPY
- * held open until `close` (Node computes the next rows while the server ingests the last); on PGlite in batched
- * inserts. Call `pump` between entities: it hands over what is buffered and waits while the server catches up.
+ * Computed month rows on their way to the store (a TableStream: Node computes the next rows while the server ingests
+ * the last), and their flows (few, written at the end). Call `pump` between entities.
  */
 export class SeriesWriter {
-  private copy: Promise<Writable> | null = null;
-  private readonly out: BinaryCopyWriter | null;
-  private months: Row[] = [];
-  private flows: Row[] = [];
+  private readonly months: TableStream;
+  private readonly flows: Row[] = [];
   rows = 0;
 
   constructor(
     private readonly tx: TransactionSql,
     private readonly kind: StoreKind,
   ) {
-    this.out = kind === 'postgres' ? new BinaryCopyWriter(MONTH_COLUMNS) : null;
+    this.months = new TableStream(tx, kind, 'analytics_series_months', MONTH_COLUMNS);
   }
 
+  /** Encoded (or copied) now: the packer reuses the row's arrays for its next month. */
   month(m: MonthRow): void {
-    // Encoded now: the packer reuses the row's arrays for its next month.
-    if (this.out) this.out.row(monthRowCells(m));
-    else this.months.push(monthRowCells(m).map((x) => (x instanceof Float64Array ? x.slice() : x)));
+    this.months.row(monthRowCells(m));
     for (let i = 0; i < m.len; i++) {
       if (Number.isNaN(m.value[i]!)) continue;
       this.rows++;
@@ -52,33 +47,17 @@ export class SeriesWriter {
     }
   }
 
-  async pump(): Promise<void> {
-    if (this.out) {
-      if (this.out.size < 1 << 20) return;
-      const w = await (this.copy ??= copyIn(this.tx, 'analytics_series_months', MONTH_COLUMNS));
-      if (!w.write(this.out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
-    } else if (this.months.length >= 5000) {
-      await writeRows(this.tx, this.kind, 'analytics_series_months', MONTH_COLUMNS, this.months.splice(0));
-    }
+  pump(): Promise<void> {
+    return this.months.pump();
   }
 
   async close(): Promise<void> {
-    if (this.out) {
-      if (this.out.count || this.copy) {
-        const last = this.out.end();
-        const w = await (this.copy ??= copyIn(this.tx, 'analytics_series_months', MONTH_COLUMNS));
-        await endCopy(w, last);
-      }
-      this.copy = null;
-    } else await writeRows(this.tx, this.kind, 'analytics_series_months', MONTH_COLUMNS, this.months.splice(0));
+    await this.months.close();
     await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, this.flows.splice(0));
   }
 
-  /** After a failure between pumps: ends an open COPY with an error, so the transaction can roll back. */
-  async abort(err: unknown): Promise<void> {
-    const copy = this.copy;
-    this.copy = null;
-    if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));
+  abort(err: unknown): Promise<void> {
+    return this.months.abort(err);
   }
 }
 
