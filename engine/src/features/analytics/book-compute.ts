@@ -116,9 +116,14 @@ export async function computeBook(
         // Bulk load without the index, then build it once (a sort instead of a million index inserts).
         await tx.unsafe(`alter table analytics_series_months drop constraint analytics_series_months_pkey`);
         // On PostgreSQL the book streams in on a second connection while this one takes the months back.
+        // One snapshot for everything it reads (a reserved connection has no begin(): by hand).
         const reader = kind === 'postgres' ? await sql.reserve() : null;
         const openings = new Map<string, Map<number, SeriesCheckpoint | null>>();
-        const rebuilt = await rebuildAllSeries(tx, reader ?? tx, kind, benches, METHOD, finals, openings).finally(() => reader?.release());
+        await reader?.unsafe('begin isolation level repeatable read read only');
+        const rebuilt = await rebuildAllSeries(tx, reader ?? tx, kind, benches, METHOD, finals, openings).finally(async () => {
+          await reader?.unsafe('rollback');
+          reader?.release();
+        });
         lap('series');
         await tx.unsafe(`alter table analytics_series_months add constraint analytics_series_months_pkey primary key (entity_type, entity_id, month)`);
         // The months and flows are reached by primary-key probes only; autovacuum analyzes them after the load.

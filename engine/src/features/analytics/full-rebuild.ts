@@ -41,7 +41,8 @@ export async function rebuildAllSeries(
   for (const t of teams) push(teamsOfRm, t.member_id, t.entity_id);
   const strategies = await tx<{ id: number; benchmark_id: number | null }[]>`select id, benchmark_id from strategies`;
   const benchmarkOfStrategy = new Map(strategies.map((s) => [s.id, s.benchmark_id]));
-  const [bounds] = await tx<{ lo: number | null; hi: number | null }[]>`
+  // Read in the reader's snapshot, like the valuations and flows below (the caller gives it one repeatable-read view).
+  const [bounds] = await reader<{ lo: number | null; hi: number | null }[]>`
     select min(valuation_date) - date '1970-01-01' as lo, max(valuation_date) - date '1970-01-01' as hi from valuations`;
   const minDay = bounds?.lo ?? 0;
   const span = (bounds?.hi ?? 0) - minDay + 1;
