@@ -53,10 +53,9 @@ export async function computeMetrics(
     select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.first_date::text, e.as_of::text,
            date_trunc('month', d.from_date)::date - date '1970-01-01' as recomputed_from
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
-  const [{ n: all } = { n: 0 }] = await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities`;
-  // Every entity (a new day for the whole book): emptying the table beats deleting each row (no dead rows to skip).
-  if (entities.length === all) await tx`truncate analytics_metrics`;
-  else await tx`delete from analytics_metrics m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
+  // Deleted, not truncated, even when every entity is touched: TRUNCATE would lock readers out of the table until the
+  // run commits (dashboards would stall for the seconds the metrics take); DELETE lets them read the old figures.
+  await tx`delete from analytics_metrics m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
   const rf = await tx<{ valid_from: string; annual_yield: string }[]>`select valid_from::text, annual_yield::text from risk_free_rates order by valid_from`;
   const yieldAt = (date: string) => {
     const i = lastIndexAtOrBefore(rf, date, (r) => r.valid_from);
