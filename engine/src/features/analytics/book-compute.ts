@@ -133,7 +133,7 @@ export async function computeBook(
         res.portfolios = (await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities where entity_type = 'portfolio'`)[0]!.n;
         res.groups = rebuilt.entities - res.portfolios;
         lap('index');
-        res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, openings);
+        res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, { openings });
         lap('metrics');
         return res;
       } else {
@@ -219,7 +219,7 @@ export async function computeBook(
 
       // 4. Metric snapshots of everything touched.
       const reader = kind === 'postgres' ? await sql.reserve() : null;
-      res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, undefined, reader).finally(() => reader?.release());
+      res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, { reader }).finally(() => reader?.release());
       lap('metrics');
       return res;
     });

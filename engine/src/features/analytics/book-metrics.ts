@@ -41,14 +41,17 @@ export async function computeMetrics(
   finals: Finals,
   benches: Map<number, BenchmarkDays>,
   method: string,
-  /** Opening states the caller already has (the full build records them as it goes), by entity and day. */
-  openings?: Map<string, Map<number, SeriesCheckpoint | null>>,
-  /**
-   * A second connection (PostgreSQL, incremental runs): the months before each entity's recomputed ones are as
-   * committed, so they are fetched there while this transaction takes the metric rows as they are made.
-   */
-  reader?: Sql | null,
+  opts: {
+    /** Opening states the caller already has (the full build records them as it goes), by entity and day. */
+    openings?: Map<string, Map<number, SeriesCheckpoint | null>>;
+    /**
+     * A second connection (PostgreSQL, incremental runs): the months before each entity's recomputed ones are as
+     * committed, so they are fetched there while this transaction takes the metric rows as they are made.
+     */
+    reader?: Sql | null;
+  } = {},
 ): Promise<number> {
+  const { openings, reader } = opts;
   const entities = await tx<EntityRow[]>`
     select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.first_date::text, e.as_of::text,
            date_trunc('month', d.from_date)::date - date '1970-01-01' as recomputed_from
@@ -192,7 +195,7 @@ export async function computeMetrics(
     }
     work.delete(key);
   };
-  try {
+  await out.complete(async () => {
     for (const [key, w] of work) if (w.pending === 0) computeEntity(key);
     if (early.size) {
       // A reserved connection has no begin(): its own transaction by hand (the lookup keys' temporary table lives in it).
@@ -216,11 +219,7 @@ export async function computeMetrics(
     }
     // Entities with a wanted month that has no row at or before it (their opening is null).
     for (const key of [...work.keys()]) computeEntity(key);
-    await out.close();
-  } catch (err) {
-    await out.abort(err);
-    throw err;
-  }
+  });
   return written;
 
   function metricRow(row: PeriodRow, entityFlows: { date: string; paise: number }[]): Row | null {

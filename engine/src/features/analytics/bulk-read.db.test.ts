@@ -7,7 +7,8 @@ import { writeRows, type Columns, type Row } from './bulk-write.js';
 // Round trips through the two bulk paths (binary COPY on PostgreSQL, plain statements on PGlite): what goes in with
 // writeRows comes back from readRows, including arrays with nulls, negative and large int8, and a result long enough
 // to arrive in many chunks, rows split across them.
-const WRITE: Columns = [
+// The same names and types both ways (every read type here is also a write type).
+const COLUMNS = [
   ['label', 'text'],
   ['n', 'int'],
   ['big', 'int8'],
@@ -16,17 +17,7 @@ const WRITE: Columns = [
   ['ratio', 'float8'],
   ['days', 'int8[]'],
   ['returns', 'float8[]'],
-];
-const READ: ReadColumns = [
-  ['label', 'text'],
-  ['n', 'int'],
-  ['big', 'int8'],
-  ['d', 'date'],
-  ['amount', 'paise'],
-  ['ratio', 'float8'],
-  ['days', 'int8[]'],
-  ['returns', 'float8[]'],
-];
+] as const satisfies Columns & ReadColumns;
 const arr = (...xs: number[]) => Float64Array.from(xs);
 const ROWS: Row[] = [
   ['plain ₹', 1, 123_456_789, 19_812, 1_234_567_89, 0.1, arr(1, 2, 3), arr(0.01, -0.02, 1e-300)],
@@ -52,8 +43,8 @@ async function readAll(query: string, columns: ReadColumns, afterChunk?: () => P
 
 describe('readRows', () => {
   it('reads back every type writeRows wrote', async () => {
-    await db.sql.begin((tx) => writeRows(tx, db.kind, 'bulk_read_test', WRITE, ROWS));
-    const back = await readAll('select * from bulk_read_test order by n', READ);
+    await db.sql.begin((tx) => writeRows(tx, db.kind, 'bulk_read_test', COLUMNS, ROWS));
+    const back = await readAll('select * from bulk_read_test order by n', COLUMNS);
     const expected = [...ROWS]
       .sort((a, b) => (a[1] as number) - (b[1] as number))
       .map((r) => r.map((c) => (c instanceof Float64Array ? Array.from(c) : c)));

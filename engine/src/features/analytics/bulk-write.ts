@@ -20,16 +20,12 @@ export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded
   if (!rows.length) return 0;
   if (kind === 'postgres') {
     const stream = new TableStream(tx, kind, table, columns);
-    try {
+    await stream.complete(async () => {
       for (const row of rows) {
         stream.row(row);
         await stream.pump();
       }
-      await stream.close();
-    } catch (err) {
-      await stream.abort(err);
-      throw err;
-    }
+    });
     return rows.length;
   }
   // Array columns travel as text literals ('{1,NULL}'): unnest would flatten a two-dimensional array.
@@ -49,8 +45,9 @@ export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded
 /**
  * Rows into `table` as they are made, for writers that go on computing meanwhile: on PostgreSQL one binary COPY held
  * open until `close` (each `pump` hands over what is buffered and waits while the server catches up); on PGlite batched
- * inserts. Array cells are copied when buffered for PGlite, so callers may reuse them after `row`. After a failure
- * between pumps, `abort` ends an open COPY with the error so the transaction can roll back.
+ * inserts. Array cells are copied when buffered for PGlite, so callers may reuse them after `row`. Rows are added and
+ * pumped inside `complete`, which closes the stream, or after a failure ends an open COPY with the error so the
+ * transaction can roll back.
  */
 export class TableStream {
   private readonly out: BinaryCopyWriter | null;
@@ -79,7 +76,17 @@ export class TableStream {
     } else if (this.rows.length >= 5000) await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
   }
 
-  async close(): Promise<void> {
+  async complete(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+      await this.close();
+    } catch (err) {
+      await this.abort(err);
+      throw err;
+    }
+  }
+
+  private async close(): Promise<void> {
     if (!this.out) {
       await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
       return;
@@ -90,7 +97,7 @@ export class TableStream {
     this.copy = null;
   }
 
-  async abort(err: unknown): Promise<void> {
+  private async abort(err: unknown): Promise<void> {
     const copy = this.copy;
     this.copy = null;
     if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));

@@ -93,13 +93,14 @@ export async function rebuildAllSeries(
     client.note(p, last.value);
     for (const pool of shared) pool.note(p, last.value);
   };
-  const clientSeries = (clientId: number, client: DensePool) =>
-    emit('client', clientId, client.benchmark(benchmarkOfStrategy), client.inception, client.hi >= client.lo ? minDay + client.hi : null, (packer) => {
+  /** A pool's series (a client's, or a strategy's, RM's, team's, firm's): its summed changes and flows, day by day. */
+  const poolSeries = (pool: DensePool, type: string, id: number, benchmarkId: number | null) =>
+    emit(type, id, benchmarkId, pool.inception, pool.hi >= pool.lo ? minDay + pool.hi : null, (packer) => {
       let value = 0;
-      for (let d = client.lo; d <= client.hi; d++) {
-        if (!client.present[d]) continue;
-        value += client.delta[d]!;
-        packer.add(minDay + d, value, client.flow[d]!);
+      for (let d = pool.lo; d <= pool.hi; d++) {
+        if (!pool.present[d]) continue;
+        value += pool.delta[d]!;
+        packer.add(minDay + d, value, pool.flow[d]!);
       }
     });
 
@@ -108,11 +109,11 @@ export async function rebuildAllSeries(
   let clientId: number | null = null;
   const client = new DensePool('client', 0, span);
   const endClient = () => {
-    if (clientId !== null) clientSeries(clientId, client);
+    if (clientId !== null) poolSeries(client, 'client', clientId, client.benchmark(benchmarkOfStrategy));
     clientId = null;
     client.reset();
   };
-  try {
+  await writer.complete(async () => {
     await readRows(
       reader,
       kind,
@@ -136,24 +137,10 @@ export async function rebuildAllSeries(
     );
     endClient();
     for (const pool of pools.values()) {
-      const benchmarkId = pool.type === 'strategy' ? (benchmarkOfStrategy.get(pool.id) ?? null) : pool.benchmark(benchmarkOfStrategy);
-      let asOf: number | null = null;
-      for (let d = span - 1; d >= 0 && asOf === null; d--) if (pool.present[d]) asOf = minDay + d;
-      emit(pool.type, pool.id, benchmarkId, pool.inception, asOf, (packer) => {
-        let value = 0;
-        for (let d = 0; d < span; d++) {
-          if (!pool.present[d]) continue;
-          value += pool.delta[d]!;
-          packer.add(minDay + d, value, pool.flow[d]!);
-        }
-      });
+      poolSeries(pool, pool.type, pool.id, pool.type === 'strategy' ? (benchmarkOfStrategy.get(pool.id) ?? null) : pool.benchmark(benchmarkOfStrategy));
       await writer.pump();
     }
-    await writer.close();
-  } catch (err) {
-    await writer.abort(err);
-    throw err;
-  }
+  });
   await saveEntities(tx, method, entities);
   return { rows: writer.rows, entities: entities.length };
 }

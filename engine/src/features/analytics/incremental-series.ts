@@ -51,7 +51,7 @@ export async function recomputeLevel(
   const inputs = level === 'portfolio' ? await portfolioInputs(tx, kind) : await pooledInputs(tx, kind, work);
   const writer = new SeriesWriter(tx, kind);
   const computed: ComputedEntity[] = [];
-  try {
+  await writer.complete(async () => {
     for (const w of work) {
       const days = inputs.get(entityKey(w.type, w.id));
       const packer = new MonthPacker(w.type, w.id, w.c, w.benchmarkId === null ? undefined : benches.get(w.benchmarkId), (m) => writer.month(m));
@@ -68,11 +68,7 @@ export async function recomputeLevel(
       computed.push({ type: w.type, id: w.id, benchmarkId: w.benchmarkId, inception: w.inception, first: w.c.date === null ? packer.first : w.keptFirst, last });
       await writer.pump();
     }
-    await writer.close();
-  } catch (err) {
-    await writer.abort(err);
-    throw err;
-  }
+  });
   await saveEntities(tx, method, computed);
   return { entities: work.length, rows: writer.rows };
 }

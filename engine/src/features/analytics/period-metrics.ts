@@ -1,10 +1,7 @@
 import { DAYS_PER_YEAR, TRADING_DAYS_PER_YEAR } from '../../analytics/index.js';
 
-/** One stored series row's running figures (see README: analytics_series). */
-export interface SeriesPoint {
-  date: string;
-  value: string;
-  log_growth: number;
+/** Running count and sums of daily returns r (and of (r, b) pairs with the benchmark's b), since inception. */
+export interface RunningSums {
   n: number;
   s_r: number;
   s_r2: number;
@@ -15,6 +12,13 @@ export interface SeriesPoint {
   s_b: number;
   s_b2: number;
   s_rb: number;
+}
+
+/** One stored series row's running figures (see README: analytics_series). */
+export interface SeriesPoint extends RunningSums {
+  date: string;
+  value: string;
+  log_growth: number;
   max_drawdown: number;
 }
 

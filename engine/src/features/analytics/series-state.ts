@@ -1,27 +1,18 @@
 import { civilFromDays, daysFromCivil } from '../../analytics/shared/iso-date.js';
 import type { Row } from './bulk-write.js';
 import type { ReadColumns, ReadCell } from './bulk-read.js';
+import type { RunningSums } from './period-metrics.js';
 
 /**
  * An entity's running state after one of its rows: what the next row continues from, what a month row stores as its
  * checkpoint, and what a period's statistics are differences of (see README: analytics_series).
  */
-export interface SeriesCheckpoint {
+export interface SeriesCheckpoint extends RunningSums {
   /** Day number of the row (null: before the first row). */
   date: number | null;
   /** Its value, paise. */
   value: number;
   lg: number;
-  n: number;
-  s_r: number;
-  s_r2: number;
-  s_dn2: number;
-  pn: number;
-  s_pr: number;
-  s_pr2: number;
-  s_b: number;
-  s_b2: number;
-  s_rb: number;
   peak: number;
   mdd: number;
 }

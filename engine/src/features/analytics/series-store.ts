@@ -22,7 +22,7 @@ export interface ComputedEntity {
 
 /**
  * Computed month rows on their way to the store (a TableStream: Node computes the next rows while the server ingests
- * the last), and their flows (few, written at the end). Call `pump` between entities.
+ * the last), and their flows (few, written at the end). Call `pump` between entities, inside `complete`.
  */
 export class SeriesWriter {
   private readonly months: TableStream;
@@ -51,13 +51,10 @@ export class SeriesWriter {
     return this.months.pump();
   }
 
-  async close(): Promise<void> {
-    await this.months.close();
+  /** Runs `work` (months and pumps), then writes the rest and the flows; a failure ends an open COPY (TableStream). */
+  async complete(work: () => Promise<void>): Promise<void> {
+    await this.months.complete(work);
     await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, this.flows.splice(0));
-  }
-
-  abort(err: unknown): Promise<void> {
-    return this.months.abort(err);
   }
 }
 
