@@ -110,12 +110,9 @@ async function generateBook(sql: postgres.Sql) {
   // The firm's series, one month-end row per packed month (analytics_series_months), and its entity (the dashboards' as-of date).
   await sql`
     insert into analytics_series_months (entity_type, entity_id, month, c_value, c_log_growth, c_n, c_s_r, c_s_r2, c_s_dn2, c_pn, c_s_pr, c_s_pr2,
-      c_s_b, c_s_b2, c_s_rb, c_peak_log_growth, c_max_drawdown, value, net_flow, daily_return, log_growth)
+      c_s_b, c_s_b2, c_s_rb, c_peak_log_growth, c_max_drawdown, value, net_flow)
     select 'firm', 0, date_trunc('month', d)::date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-      array_fill(null::bigint, array[extract(day from d)::int - 1]) || (sum(v.market_value) * 100)::bigint,
-      array_fill(null::bigint, array[extract(day from d)::int]),
-      array_fill(null::float8, array[extract(day from d)::int - 1]) || 0.01::float8,
-      array_fill(null::float8, array[extract(day from d)::int - 1]) || (k * 0.01)::float8
+      array_fill(null::bigint, array[extract(day from d)::int - 1]) || (sum(v.market_value) * 100)::bigint, '{}'
     from generate_series(0, 67) k
       cross join lateral (select (date '2020-05-01' + make_interval(months => k) - interval '1 day')::date as d) dd
       join valuations v on v.valuation_date = dd.d

@@ -285,10 +285,6 @@ function pointOf(s: SeriesCheckpoint): SeriesPoint {
   };
 }
 
-const CHECKPOINT_COLUMNS = MONTH_READ_COLUMNS.filter(([c]) => c.startsWith('c_'))
-  .map(([c]) => `x.${c}`)
-  .join(', ');
-
 /**
  * For each (entity, month): the entity's stored month of that month, else its last one before it, given to `onRow` with
  * the month asked for. `q` is a transaction (the lookup keys go through a temporary table).
@@ -311,11 +307,8 @@ async function monthsAtOrBefore(
   await readRows(
     q,
     kind,
-    // Replay needs the values and returns: the flow and log-growth arrays stay behind (empty).
     `select q.month as want, m.* from metric_months q
-     cross join lateral (select x.entity_type, x.entity_id, x.month, ${CHECKPOINT_COLUMNS}, x.value, '{}'::bigint[] as net_flow, x.daily_return,
-                                '{}'::float8[] as log_growth
-                         from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month <= q.month
+     cross join lateral (select * from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month <= q.month
                          order by x.month desc limit 1) m`,
     [['want', 'date'], ...MONTH_READ_COLUMNS],
     (cells) => onRow(cells[0] as number, monthRowOf(cells, 1)),

@@ -20,8 +20,9 @@ export interface SeriesCheckpoint extends RunningSums {
 export const START: Readonly<SeriesCheckpoint> = { date: null, value: 0, lg: 0, n: 0, s_r: 0, s_r2: 0, s_dn2: 0, pn: 0, s_pr: 0, s_pr2: 0, s_b: 0, s_b2: 0, s_rb: 0, peak: 0, mdd: 0 };
 
 /**
- * One stored month of an entity: its checkpoint and its days (slot d − 1 = day d of the month; NaN value = no row),
- * in the first `len` slots of the arrays (a packer reuses its arrays: a row is valid until the packer's next month).
+ * One stored month of an entity: its checkpoint and its days (slot d − 1 = day d of the month; NaN value = no row, NaN
+ * flow = none), in the first `len` slots of the arrays (a packer reuses its arrays: a row is valid until the packer's
+ * next month). The days' returns are not stored: they follow from the values and flows (SeriesState.add).
  */
 export interface MonthRow {
   type: string;
@@ -32,8 +33,6 @@ export interface MonthRow {
   len: number;
   value: Float64Array;
   flow: Float64Array;
-  ret: Float64Array;
-  lg: Float64Array;
 }
 
 /** A benchmark's daily returns over consecutive day numbers from `first` (NaN: no return that day). */
@@ -96,8 +95,7 @@ export class SeriesState implements SeriesCheckpoint {
     return r;
   }
 
-  /** A stored row again (its return as computed then): the same state as when it was first added. */
-  accumulate(day: number, value: number, r: number): void {
+  private accumulate(day: number, value: number, r: number): void {
     if (!Number.isNaN(r)) {
       this.lg += Math.log(Math.max(1 + r, 1e-300));
       this.n++;
@@ -125,11 +123,16 @@ export class SeriesState implements SeriesCheckpoint {
     return { date, value, lg, n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, peak, mdd };
   }
 
-  /** Replays a stored month's rows up to and including `through` (all of them by default). */
+  /**
+   * Replays a stored month's rows up to and including `through` (all of them by default): the same arithmetic on the
+   * same values and flows as when they were first added, so the same state to the last bit.
+   */
   replay(row: MonthRow, through = Infinity): this {
     for (let i = 0; i < row.len && row.month + i <= through; i++) {
       const v = row.value[i]!;
-      if (!Number.isNaN(v)) this.accumulate(row.month + i, v, row.ret[i]!);
+      if (Number.isNaN(v)) continue;
+      const f = row.flow[i]!;
+      this.add(row.month + i, v, Number.isNaN(f) ? 0 : f);
     }
     return this;
   }
@@ -143,7 +146,7 @@ export class MonthPacker {
   readonly state: SeriesState;
   private cur: MonthRow | null = null;
   private end = 0;
-  private readonly slots = { value: new Float64Array(31), flow: new Float64Array(31), ret: new Float64Array(31), lg: new Float64Array(31) };
+  private readonly slots = { value: new Float64Array(31), flow: new Float64Array(31) };
   rows = 0;
   first: number | null = null;
 
@@ -182,11 +185,9 @@ export class MonthPacker {
       this.cur = { type: this.type, id: this.id, month, c: this.state.snapshot(), len: 0, ...this.slots };
     }
     const i = day - this.cur.month;
-    const r = this.state.add(day, value, flow);
+    this.state.add(day, value, flow);
     this.cur.value[i] = value;
     if (flow !== 0) this.cur.flow[i] = flow;
-    this.cur.ret[i] = r;
-    this.cur.lg[i] = this.state.lg;
     this.rows++;
     if (this.first === null) this.first = day;
   }
@@ -210,18 +211,28 @@ export const MONTH_COLUMNS = [
   ['entity_type', 'text'], ['entity_id', 'int'], ['month', 'date'], ['c_date', 'date'], ['c_value', 'int8'], ['c_log_growth', 'float8'],
   ['c_n', 'int'], ['c_s_r', 'float8'], ['c_s_r2', 'float8'], ['c_s_dn2', 'float8'], ['c_pn', 'int'], ['c_s_pr', 'float8'],
   ['c_s_pr2', 'float8'], ['c_s_b', 'float8'], ['c_s_b2', 'float8'], ['c_s_rb', 'float8'], ['c_peak_log_growth', 'float8'],
-  ['c_max_drawdown', 'float8'], ['value', 'int8[]'], ['net_flow', 'int8[]'], ['daily_return', 'float8[]'], ['log_growth', 'float8[]'],
+  ['c_max_drawdown', 'float8'], ['value', 'int8[]'], ['net_flow', 'int8[]'],
 ] as const;
 
 /** … and as read (bulk-read). */
 export const MONTH_READ_COLUMNS: ReadColumns = MONTH_COLUMNS;
 
-/** The row's cells for bulk-write; the arrays are views of the row's (reused) arrays: encode them before the next month. */
+const NONE = new Float64Array(0);
+
+/**
+ * The row's cells for bulk-write; the arrays are views of the row's (reused) arrays: encode them before the next month.
+ * A month without flows stores an empty flow array.
+ */
 export function monthRowCells(m: MonthRow): Row {
   const c = m.c;
   const cut = (a: Float64Array) => (a.length === m.len ? a : a.subarray(0, m.len));
-  return [m.type, m.id, m.month, c.date, c.value, c.lg, c.n, c.s_r, c.s_r2, c.s_dn2, c.pn, c.s_pr, c.s_pr2, c.s_b, c.s_b2, c.s_rb, c.peak, c.mdd, cut(m.value), cut(m.flow), cut(m.ret), cut(m.lg)];
+  let flows = false;
+  for (let i = 0; i < m.len && !flows; i++) flows = !Number.isNaN(m.flow[i]!);
+  return [m.type, m.id, m.month, c.date, c.value, c.lg, c.n, c.s_r, c.s_r2, c.s_dn2, c.pn, c.s_pr, c.s_pr2, c.s_b, c.s_b2, c.s_rb, c.peak, c.mdd, cut(m.value), flows ? cut(m.flow) : NONE];
 }
+
+/** The flows of a month stored without any: none on every day (read-only). */
+const NO_FLOWS = new Float64Array(31).fill(NaN);
 
 /** A month row from its cells as read with MONTH_READ_COLUMNS starting at `at`. */
 export function monthRowOf(cells: ReadCell[], at = 0): MonthRow {
@@ -237,8 +248,6 @@ export function monthRowOf(cells: ReadCell[], at = 0): MonthRow {
     },
     len: a(18).length,
     value: a(18),
-    flow: a(19),
-    ret: a(20),
-    lg: a(21),
+    flow: a(19).length ? a(19) : NO_FLOWS,
   };
 }

@@ -66,14 +66,18 @@ export async function saveEntities(tx: TransactionSql, method: string, list: Com
   for (let i = 0; i < list.length; i += 20_000) {
     const part = list.slice(i, i + 20_000);
     await tx`
-      insert into analytics_entities (entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, method, computed_at)
-      select t, id, b, inc, f, a, v, ${method}, now()
+      insert into analytics_entities (entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, last_log_growth,
+                                      peak_log_growth, method, computed_at)
+      select t, id, b, inc, f, a, v, lg, pk, ${method}, now()
       from unnest(${part.map((e) => e.type)}::text[], ${part.map((e) => e.id)}::int[], ${part.map((e) => e.benchmarkId) as number[]}::int[],
                   ${part.map((e) => e.inception) as string[]}::date[], ${part.map((e) => day(e.first)) as string[]}::date[],
                   ${part.map((e) => day(e.last.date)) as string[]}::date[],
-                  ${part.map((e) => (e.last.date === null ? null : paiseToDecimal(e.last.value))) as string[]}::numeric[]) as u(t, id, b, inc, f, a, v)
+                  ${part.map((e) => (e.last.date === null ? null : paiseToDecimal(e.last.value))) as string[]}::numeric[],
+                  ${part.map((e) => (e.last.date === null ? null : e.last.lg)) as number[]}::float8[],
+                  ${part.map((e) => (e.last.date === null ? null : e.last.peak)) as number[]}::float8[]) as u(t, id, b, inc, f, a, v, lg, pk)
       on conflict (entity_type, entity_id) do update set benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date,
-        first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, method = excluded.method, computed_at = now()`;
+        first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, last_log_growth = excluded.last_log_growth,
+        peak_log_growth = excluded.peak_log_growth, method = excluded.method, computed_at = now()`;
   }
 }
 

@@ -14,8 +14,8 @@ type Session = Awaited<ReturnType<TestApp['login']>>;
 let rohit: Session, kavita: Session, cio: Session, compliance: Session;
 const lastAudit = async (action: string) => (await t.db.sql`select * from audit_log where action = ${action} order by id desc limit 1`)[0];
 
-/** One day of an entity's stored series (packed per month), with its benchmark's return on that day. */
-async function seriesRow(type: string, id: number, date: string, value: string, lg: number, b: number | null) {
+/** One day of an entity's stored series (packed per month; its return and log growth follow from the values), with its benchmark's return on that day. */
+async function seriesRow(type: string, id: number, date: string, value: string, b: number | null) {
   const [bench] = await t.db.sql<{ id: number }[]>`select id from benchmarks order by id limit 1`;
   await t.db.sql`insert into analytics_entities (entity_type, entity_id, benchmark_id, as_of, method) values (${type}, ${id}, ${bench!.id}, ${date}, 'test')
                  on conflict (entity_type, entity_id) do update set as_of = greatest(analytics_entities.as_of, excluded.as_of)`;
@@ -23,15 +23,13 @@ async function seriesRow(type: string, id: number, date: string, value: string, 
                  on conflict do nothing`;
   await t.db.sql.unsafe(
     `insert into analytics_series_months (entity_type, entity_id, month, c_value, c_log_growth, c_n, c_s_r, c_s_r2, c_s_dn2, c_pn, c_s_pr, c_s_pr2,
-       c_s_b, c_s_b2, c_s_rb, c_peak_log_growth, c_max_drawdown, value, net_flow, daily_return, log_growth)
-     values ($1, $2, date_trunc('month', $3::date), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-       array_fill(null::bigint, array[31]), array_fill(null::bigint, array[31]), array_fill(null::float8, array[31]), array_fill(null::float8, array[31]))
+       c_s_b, c_s_b2, c_s_rb, c_peak_log_growth, c_max_drawdown, value, net_flow)
+     values ($1, $2, date_trunc('month', $3::date), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, array_fill(null::bigint, array[31]), '{}')
      on conflict do nothing`,
     [type, id, date],
   );
   await t.db.sql`
-    update analytics_series_months set value[extract(day from ${date}::date)] = round(${value}::numeric * 100)::bigint,
-      log_growth[extract(day from ${date}::date)] = ${lg}
+    update analytics_series_months set value[extract(day from ${date}::date)] = round(${value}::numeric * 100)::bigint
     where entity_type = ${type} and entity_id = ${id} and month = date_trunc('month', ${date}::date)`;
 }
 async function metricRow(type: string, id: number, period: string, ret: number, bench: number, extra: { vol?: number; closing?: string } = {}) {
@@ -52,11 +50,11 @@ beforeAll(async () => {
   await t.createUser({ email: 'compliance@pms.test', role: 'compliance', password: PW });
   [rohit, kavita, cio, compliance] = (await Promise.all(['rohit', 'kavita', 'cio', 'compliance'].map((u) => t.login(`${u}@pms.test`, PW)))) as [Session, Session, Session, Session];
   // Client C000101: growth 0 → +1% → +3%; benchmark daily returns –, 0.5%, 1%.
-  await seriesRow('client', ids.C000101!, '2021-04-15', '10000000.00', 0, null);
-  await seriesRow('client', ids.C000101!, '2021-04-16', '10012500.50', Math.log(1.01), 0.005);
-  await seriesRow('client', ids.C000101!, '2021-04-19', '9987310.25', Math.log(1.03), 0.01);
+  await seriesRow('client', ids.C000101!, '2021-04-15', '10000000.00', null);
+  await seriesRow('client', ids.C000101!, '2021-04-16', '10100000.00', 0.005);
+  await seriesRow('client', ids.C000101!, '2021-04-19', '10300000.00', 0.01);
   // The firm series' last date is the dashboards' as-of date: the metrics below are as of it.
-  await seriesRow('firm', 0, '2021-04-19', '17557422.65', Math.log(1.03), 0.01);
+  await seriesRow('firm', 0, '2021-04-19', '17557422.65', 0.01);
   await metricRow('client', ids.C000101!, '1M', 0.03, 0.01505);
   await metricRow('portfolio', pf.WS0000101!, '1M', 0.03, 0.01505, { vol: 0.2, closing: '9987310.25' });
   await metricRow('portfolio', pf.WS0000102!, '1M', 0.01, 0.004, { vol: 0.05, closing: '7570112.40' });

@@ -305,22 +305,18 @@ async function drawdowns(sql: Queryable, t: SalesforceSettings['writeBack']['tas
   if (t.drawdownPct === null) return [];
   const rows = await sql<{ client_code: string; client_name: string; account_id: string; owner_id: string | null; value_date: string; drawdown: number; peak_date: string }[]>`
     with cur as (
-      -- The last valuation's log growth and the running peak through it, from the client's last stored month.
-      select c.client_code, c.name as client_name, a.id as account_id, a.owner_id, e.entity_id, e.as_of as value_date, x.peak_log_growth,
-             exp(x.log_growth - x.peak_log_growth) - 1 as drawdown
+      -- The engine's final state of each client's series: log growth at its last valuation date and the running peak.
+      select c.client_code, c.name as client_name, a.id as account_id, a.owner_id, e.entity_id, e.as_of as value_date,
+             exp(e.last_log_growth - e.peak_log_growth) - 1 as drawdown
       from analytics_entities e
       join clients c on c.id = e.entity_id
       join sf_accounts a on a.id = c.salesforce_account_id and not a.is_deleted
-      cross join lateral (
-        select m.log_growth[extract(day from e.as_of)::int] as log_growth,
-               greatest(m.c_peak_log_growth, (select max(g) from unnest(m.log_growth[1:extract(day from e.as_of)::int]) g)) as peak_log_growth
-        from analytics_series_months m
-        where m.entity_type = 'client' and m.entity_id = e.entity_id and m.month = date_trunc('month', e.as_of)::date) x
-      where e.entity_type = 'client' and exp(x.log_growth - x.peak_log_growth) - 1 <= -(${t.drawdownPct}::float8 / 100))
+      where e.entity_type = 'client' and exp(e.last_log_growth - e.peak_log_growth) - 1 <= -(${t.drawdownPct}::float8 / 100))
     select cur.client_code, cur.client_name, cur.account_id, cur.owner_id, cur.value_date::text as value_date, cur.drawdown,
+           -- The last day the series stood at its running peak (only the flagged clients' series are unpacked).
            coalesce((select max(p.value_date) from analytics_series p
                      where p.entity_type = 'client' and p.entity_id = cur.entity_id and p.value_date <= cur.value_date
-                       and p.log_growth >= cur.peak_log_growth), cur.value_date)::text as peak_date
+                       and p.log_growth >= p.peak_log_growth), cur.value_date)::text as peak_date
     from cur order by cur.client_code`;
   return rows.map((r) => ({
     kind: 'drawdown',

@@ -1,0 +1,89 @@
+-- The packed months keep only what cannot be derived: the checkpoint, each day's value, and the month's flows (an
+-- empty array in a month without flows, which most months are). A day's return follows from the values and flows by
+-- the one formula the engine computes it with, r = (V − V₋₁ − CF) / (V₋₁ + CF), and its log growth, peak and drawdown
+-- from the returns: the view derives them, the engine replays them. A month row shrinks from four arrays to one
+-- (about half the table, a third of a full build's COPY). analytics_entities keeps each entity's last log growth and
+-- peak (current drawdowns without unpacking months). Derived data: emptied here, rebuilt by the next run (a full build).
+
+drop view analytics_series;
+drop table analytics_series_months;
+truncate analytics_entities, analytics_metrics, analytics_group_members, analytics_flows;
+
+create unlogged table analytics_series_months (
+  entity_type text not null,
+  entity_id integer not null,
+  month date not null,                    -- the first day of the month
+  -- The state after the entity's last row before this month (its first month: no date, zeros).
+  c_date date,
+  c_value bigint not null,                -- paise
+  c_log_growth double precision not null,
+  c_n integer not null,
+  c_s_r double precision not null,
+  c_s_r2 double precision not null,
+  c_s_dn2 double precision not null,
+  c_pn integer not null,
+  c_s_pr double precision not null,
+  c_s_pr2 double precision not null,
+  c_s_b double precision not null,
+  c_s_b2 double precision not null,
+  c_s_rb double precision not null,
+  c_peak_log_growth double precision not null,
+  c_max_drawdown double precision not null,
+  -- Element d (1-based) is day d of the month, up to the month's last row; null value = no row that day.
+  value bigint[] not null,                -- end-of-day value, paise
+  net_flow bigint[] not null,             -- paise, null = no flow; empty ('{}') when the month has no flow
+  primary key (entity_type, entity_id, month)
+);
+
+alter table analytics_entities
+  add column last_log_growth double precision,  -- at as_of
+  add column peak_log_growth double precision;  -- running peak through as_of
+
+-- One row per entity per valuation date, as before. Filters on entity_type and entity_id reach the packed table's index.
+-- The return is computed in double precision exactly as the engine computes it (rupees = paise / 100); sums of logs
+-- may differ from the engine's running figures in the last bits (summation order).
+create view analytics_series as
+select entity_type, entity_id, value_date, value, value_delta, net_flow, daily_return, log_growth, benchmark_return,
+       n, s_r, s_r2, s_dn2, pn, s_pr, s_pr2, s_b, s_b2, s_rb, peak_log_growth,
+       least(c_max_drawdown, min(exp(greatest(log_growth - peak_log_growth, -700)) - 1) over w) as max_drawdown
+from (
+  select g.*, greatest(g.c_peak_log_growth, max(g.log_growth) over w) as peak_log_growth
+  from (
+    select r.*,
+           r.c_log_growth + coalesce(sum(ln(greatest(1 + r.daily_return, 1e-300))) over w, 0) as log_growth,
+           (r.c_n + count(r.daily_return) over w)::integer as n,
+           r.c_s_r + coalesce(sum(r.daily_return) over w, 0) as s_r,
+           r.c_s_r2 + coalesce(sum(r.daily_return * r.daily_return) over w, 0) as s_r2,
+           r.c_s_dn2 + coalesce(sum(case when r.daily_return < 0 then r.daily_return * r.daily_return else 0 end) over w, 0) as s_dn2,
+           (r.c_pn + count(r.daily_return * r.benchmark_return) over w)::integer as pn,
+           r.c_s_pr + coalesce(sum(case when r.benchmark_return is not null then r.daily_return end) over w, 0) as s_pr,
+           r.c_s_pr2 + coalesce(sum(case when r.benchmark_return is not null then r.daily_return * r.daily_return end) over w, 0) as s_pr2,
+           r.c_s_b + coalesce(sum(case when r.daily_return is not null then r.benchmark_return end) over w, 0) as s_b,
+           r.c_s_b2 + coalesce(sum(case when r.daily_return is not null then r.benchmark_return * r.benchmark_return end) over w, 0) as s_b2,
+           r.c_s_rb + coalesce(sum(r.daily_return * r.benchmark_return) over w, 0) as s_rb
+    from (
+      select p.*, ((p.v - p.prev)::numeric / 100)::numeric(22, 2) as value_delta,
+             case when p.prev::float8 / 100 + p.f::float8 / 100 > 0
+                  then (p.v::float8 / 100 - p.prev::float8 / 100 - p.f::float8 / 100) / (p.prev::float8 / 100 + p.f::float8 / 100) end as daily_return
+      from (
+        select d.*, coalesce(lag(d.v) over w, d.c_value) as prev
+        from (
+          select m.entity_type, m.entity_id, m.month, u.slot, m.month + (u.slot::integer - 1) as value_date, u.v, coalesce(u.f, 0) as f,
+                 (u.v::numeric / 100)::numeric(22, 2) as value, (coalesce(u.f, 0)::numeric / 100)::numeric(22, 2) as net_flow,
+                 bs.daily_return as benchmark_return,
+                 m.c_value, m.c_log_growth, m.c_n, m.c_s_r, m.c_s_r2, m.c_s_dn2, m.c_pn, m.c_s_pr, m.c_s_pr2, m.c_s_b, m.c_s_b2, m.c_s_rb,
+                 m.c_peak_log_growth, m.c_max_drawdown
+          from analytics_series_months m
+          cross join lateral unnest(m.value, m.net_flow) with ordinality as u(v, f, slot)
+          left join analytics_entities e on e.entity_type = m.entity_type and e.entity_id = m.entity_id
+          left join benchmark_series bs on bs.benchmark_id = e.benchmark_id and bs.value_date = m.month + (u.slot::integer - 1)
+          where u.v is not null
+        ) d
+        window w as (partition by d.entity_type, d.entity_id, d.month order by d.slot)
+      ) p
+    ) r
+    window w as (partition by r.entity_type, r.entity_id, r.month order by r.slot)
+  ) g
+  window w as (partition by g.entity_type, g.entity_id, g.month order by g.slot)
+) x
+window w as (partition by x.entity_type, x.entity_id, x.month order by x.slot);
