@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { createTestDatabase } from '../../db/testing/test-db.js';
+import { toDayNumber } from '../../analytics/shared/iso-date.js';
 import { readRows, type ReadCell, type ReadColumns } from './bulk-read.js';
 import { writeRows, type Columns, type Row } from './bulk-write.js';
 
@@ -73,6 +74,18 @@ describe('readRows', () => {
         expect((await tx`select 2 as x`)[0]!.x).toBe(2);
       }
     });
+  });
+
+  it('reads date and numeric arrays as day numbers and paise', async () => {
+    const [row] = await readAll(`select array[date '2024-01-31', null, date '1999-12-31']::date[] as ds, array[1.5, null, -0.07, 123456789.12, 0]::numeric[] as ps`, [
+      ['ds', 'date[]'],
+      ['ps', 'paise[]'],
+    ]);
+    expect(row).toEqual([
+      [toDayNumber('2024-01-31'), NaN, toDayNumber('1999-12-31')],
+      [150, NaN, -7, 12_345_678_912, 0],
+    ]);
+    await expect(readAll(`select array[1.005]::numeric[] as ps`, [['ps', 'paise[]']])).rejects.toThrow(/more than 2 decimals/);
   });
 
   it('rejects an amount with more than two decimals instead of rounding it', async () => {

@@ -3,10 +3,10 @@ import { toDayNumber } from '../../analytics/shared/iso-date.js';
 
 /**
  * How a column is read: int (int4), int8 (a number, exact below 2^53), date (days since 1970-01-01), paise (a numeric
- * with at most two decimals as exact integer paise), float8, text, or an int4[] / int8[] / float8[] array as a
+ * with at most two decimals as exact integer paise), float8, text, or an array of int8, float8, date or paise as a
  * Float64Array (nulls as NaN).
  */
-export type ReadType = 'int' | 'int8' | 'date' | 'paise' | 'float8' | 'text' | 'int[]' | 'int8[]' | 'float8[]';
+export type ReadType = 'int' | 'int8' | 'date' | 'paise' | 'float8' | 'text' | 'int8[]' | 'float8[]' | 'date[]' | 'paise[]';
 export type ReadColumns = readonly (readonly [name: string, type: ReadType])[];
 export type ReadCell = number | string | Float64Array | null;
 
@@ -74,14 +74,16 @@ function fromText(type: ReadType, text: string): ReadCell {
       return paiseOf(text);
     case 'text':
       return text;
-    case 'int[]':
     case 'int8[]':
-    case 'float8[]': {
+    case 'float8[]':
+    case 'date[]':
+    case 'paise[]': {
       const body = text.slice(1, -1);
       if (!body) return new Float64Array(0);
       const parts = body.split(',');
+      const element = type === 'date[]' ? toDayNumber : type === 'paise[]' ? paiseOf : Number;
       const out = new Float64Array(parts.length);
-      for (let i = 0; i < parts.length; i++) out[i] = parts[i] === 'NULL' ? NaN : Number(parts[i]);
+      for (let i = 0; i < parts.length; i++) out[i] = parts[i] === 'NULL' ? NaN : element(parts[i]!);
       return out;
     }
   }
@@ -197,9 +199,10 @@ function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
       return buf.toString('utf8', p, p + len);
     case 'paise':
       return numericPaise(buf, p);
-    case 'int[]':
     case 'int8[]':
-    case 'float8[]': {
+    case 'float8[]':
+    case 'date[]':
+    case 'paise[]': {
       const ndim = buf.readInt32BE(p);
       if (ndim === 0) return new Float64Array(0);
       const count = buf.readInt32BE(p + 12);
@@ -212,7 +215,8 @@ function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
           out[i] = NaN;
           continue;
         }
-        out[i] = type === 'int8[]' ? int64(buf, q) : type === 'int[]' ? buf.readInt32BE(q) : buf.readDoubleBE(q);
+        out[i] =
+          type === 'int8[]' ? int64(buf, q) : type === 'date[]' ? buf.readInt32BE(q) + PG_EPOCH_DAY : type === 'paise[]' ? numericPaise(buf, q) : buf.readDoubleBE(q);
         q += l;
       }
       return out;

@@ -42,8 +42,10 @@ export async function rebuildAllSeries(
   const strategies = await tx<{ id: number; benchmark_id: number | null }[]>`select id, benchmark_id from strategies`;
   const benchmarkOfStrategy = new Map(strategies.map((s) => [s.id, s.benchmark_id]));
   // Read in the reader's snapshot, like the valuations and flows below (the caller gives it one repeatable-read view).
+  // Each portfolio's first and last date from the primary key (two probes each; a scan of the book took a second).
   const [bounds] = await reader<{ lo: number | null; hi: number | null }[]>`
-    select min(valuation_date) - date '1970-01-01' as lo, max(valuation_date) - date '1970-01-01' as hi from valuations`;
+    select min(b.lo) - date '1970-01-01' as lo, max(b.hi) - date '1970-01-01' as hi from portfolios p
+    cross join lateral (select min(valuation_date) as lo, max(valuation_date) as hi from valuations where portfolio_id = p.id) b`;
   const minDay = bounds?.lo ?? 0;
   const span = (bounds?.hi ?? 0) - minDay + 1;
   const flows = await readFlows(reader, kind);
@@ -104,8 +106,10 @@ export async function rebuildAllSeries(
       }
     });
 
-  // Each portfolio's valuations arrive as one row of arrays (days since 1970, paise), client by client: a client is
-  // computed once its last portfolio is in. One message per portfolio instead of one per valuation.
+  // Each portfolio's valuations arrive as one row of arrays (dates, amounts), client by client: a client is computed once
+  // its last portfolio is in. One message per portfolio instead of one per valuation. The arrays aggregate the primary
+  // key's order (no sort per portfolio) and the raw dates and numerics (no conversions in the server): about half the
+  // server's work of sorted, converted arrays.
   let clientId: number | null = null;
   const client = new DensePool('client', 0, span);
   const endClient = () => {
@@ -119,19 +123,19 @@ export async function rebuildAllSeries(
       kind,
       `select p.id as pid, v.days, v.paise
        from (select id, client_id from portfolios) p
-       cross join lateral (select array_agg(valuation_date - date '1970-01-01' order by valuation_date) as days,
-                                  array_agg((market_value * 100)::bigint order by valuation_date) as paise
-                           from valuations where portfolio_id = p.id) v
+       cross join lateral (select array_agg(valuation_date) as days, array_agg(market_value) as paise
+                           from (select valuation_date, market_value from valuations where portfolio_id = p.id order by valuation_date) o) v
        where v.days is not null
        order by p.client_id, p.id`,
-      [['pid', 'int'], ['days', 'int[]'], ['paise', 'int8[]']],
+      [['pid', 'int'], ['days', 'date[]'], ['paise', 'paise[]']],
       (cells) => {
         const p = byId.get(cells[0] as number)!;
         if (clientId !== p.client_id) {
           endClient();
           clientId = p.client_id;
         }
-        portfolioSeries(p, cells[1] as Float64Array, cells[2] as Float64Array, client);
+        const [days, values] = inDateOrder(cells[1] as Float64Array, cells[2] as Float64Array);
+        portfolioSeries(p, days, values, client);
       },
       () => writer.pump(),
     );
@@ -152,6 +156,18 @@ async function readFlows(reader: Queryable, kind: StoreKind): Promise<Map<number
     push(out, cells[0] as number, [cells[1] as number, cells[2] as number]),
   );
   return out;
+}
+
+/**
+ * PostgreSQL aggregates a sorted subquery's rows in its order (documented as what usually happens, not as a promise):
+ * checked, and sorted here if it ever did not.
+ */
+function inDateOrder(days: Float64Array, values: Float64Array): [Float64Array, Float64Array] {
+  let sorted = true;
+  for (let i = 1; i < days.length && sorted; i++) sorted = days[i - 1]! < days[i]!;
+  if (sorted) return [days, values];
+  const order = Array.from(days.keys()).sort((a, b) => days[a]! - days[b]!);
+  return [Float64Array.from(order, (i) => days[i]!), Float64Array.from(order, (i) => values[i]!)];
 }
 
 /** Each flow counts on the portfolio's first valuation on or after its date (none after the last: not counted). */
