@@ -147,15 +147,20 @@ export async function computeMetrics(
   // Flows of the touched entities, for XIRR.
   // Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
   const flows = new Map<string, { date: string; paise: number }[]>();
-  for (const f of await tx<{ entity_type: string; entity_id: number; value_date: string; paise: number }[]>`
-    select f.entity_type, f.entity_id, f.value_date::text, (f.amount * 100)::float8 as paise from analytics_flows f
-    join dirty_entities d on d.entity_type = f.entity_type and d.entity_id = f.entity_id
-    order by f.entity_type, f.entity_id, f.value_date`) {
-    const k = entityKey(f.entity_type, f.entity_id);
-    let list = flows.get(k);
-    if (!list) flows.set(k, (list = []));
-    list.push({ date: f.value_date, paise: f.paise });
-  }
+  await readRows(
+    tx,
+    kind,
+    `select f.entity_type, f.entity_id, f.value_date, f.amount from analytics_flows f
+     join dirty_entities d on d.entity_type = f.entity_type and d.entity_id = f.entity_id
+     order by f.entity_type, f.entity_id, f.value_date`,
+    [['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['amount', 'paise']],
+    (cells) => {
+      const k = entityKey(cells[0] as string, cells[1] as number);
+      let list = flows.get(k);
+      if (!list) flows.set(k, (list = []));
+      list.push({ date: fromDayNumber(cells[2] as number), paise: cells[3] as number });
+    },
+  );
 
   const out = new TableStream(tx, kind, 'analytics_metrics', METRIC_COLUMNS);
   let written = 0;
@@ -196,7 +201,11 @@ export async function computeMetrics(
     work.delete(key);
   };
   await out.complete(async () => {
-    for (const [key, w] of work) if (w.pending === 0) computeEntity(key);
+    for (const [key, w] of work) {
+      if (w.pending !== 0) continue;
+      computeEntity(key);
+      await out.pump();
+    }
     if (early.size) {
       // A reserved connection has no begin(): its own transaction by hand (the lookup keys' temporary table lives in it).
       await reader!.unsafe('begin');
