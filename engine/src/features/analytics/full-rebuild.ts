@@ -37,8 +37,12 @@ export async function rebuildAllSeries(
   const byId = new Map(portfolios.map((p) => [p.id, p]));
   await tx.unsafe(`insert into analytics_group_members ${GROUP_LEVELS.map(([, , q]) => q).join(' union all ')} on conflict do nothing`);
   const teams = await tx<{ entity_id: number; member_id: number }[]>`select entity_id, member_id from analytics_group_members where entity_type = 'team'`;
-  const teamsOfRm = new Map<number, number[]>();
-  for (const t of teams) push(teamsOfRm, t.member_id, t.entity_id);
+  const rmsOfTeam = new Map<number, number[]>();
+  for (const t of teams) push(rmsOfTeam, t.entity_id, t.member_id);
+  // A client with a single portfolio has that portfolio's series (same values, flows, benchmark and inception): its
+  // months are the portfolio's, written again under the client's key instead of pooled and computed a second time.
+  const portfoliosOfClient = new Map<number, number>();
+  for (const p of portfolios) portfoliosOfClient.set(p.client_id, (portfoliosOfClient.get(p.client_id) ?? 0) + 1);
   const strategies = await tx<{ id: number; benchmark_id: number | null }[]>`select id, benchmark_id from strategies`;
   const benchmarkOfStrategy = new Map(strategies.map((s) => [s.id, s.benchmark_id]));
   // Read in the reader's snapshot, like the valuations and flows below (the caller gives it one repeatable-read view).
@@ -52,15 +56,27 @@ export async function rebuildAllSeries(
 
   const writer = new SeriesWriter(tx, kind);
   const entities: ComputedEntity[] = [];
-  const emit = (type: string, id: number, benchmarkId: number | null, inception: string | null, asOf: number | null, input: (packer: MonthPacker) => void) => {
-    const packer = new MonthPacker(type, id, START, benchmarkId === null ? undefined : benches.get(benchmarkId), (m) => writer.month(m));
+  /** Computes and writes an entity's series; `twin`: an entity with the same series (its months written again under its key). */
+  const emit = (
+    type: string,
+    id: number,
+    benchmarkId: number | null,
+    inception: string | null,
+    asOf: number | null,
+    input: (packer: MonthPacker) => void,
+    twin: { type: string; id: number } | null = null,
+  ) => {
+    const packer = new MonthPacker(type, id, START, benchmarkId === null ? undefined : benches.get(benchmarkId), (m) => writer.month(m, twin));
     // The metrics' opening states, kept on the way (no lookups afterwards).
-    if (asOf !== null && inception !== null) openings.set(entityKey(type, id), packer.watch(openingDays(asOf, inception)));
+    const watched = asOf !== null && inception !== null ? packer.watch(openingDays(asOf, inception)) : null;
     input(packer);
     packer.finish();
     const last = packer.state.snapshot();
-    finals.set(entityKey(type, id), last);
-    entities.push({ type, id, benchmarkId, inception, first: packer.first, last });
+    for (const e of twin ? [{ type, id }, twin] : [{ type, id }]) {
+      if (watched) openings.set(entityKey(e.type, e.id), watched);
+      finals.set(entityKey(e.type, e.id), last);
+      entities.push({ type: e.type, id: e.id, benchmarkId, inception, first: packer.first, last });
+    }
     return last;
   };
   const pools = new Map<string, DensePool>();
@@ -71,28 +87,35 @@ export async function rebuildAllSeries(
     return p;
   };
 
-  /** One portfolio's rows (days ascending, values in paise) into its series, its client's pool and the shared pools. */
-  const portfolioSeries = (p: PortfolioInfo, days: Float64Array, values: Float64Array, client: DensePool) => {
+  /**
+   * One portfolio's rows (days ascending, values in paise) into its series and the pools of its strategy, its RM and
+   * its client (none for a sole portfolio: the client is its twin). Teams and the firm sum RM and strategy pools later.
+   */
+  const portfolioSeries = (p: PortfolioInfo, days: Float64Array, values: Float64Array, client: DensePool | null) => {
     const attached = attachFlows(days, flows.get(p.id));
-    const shared = [poolOf('strategy', p.strategy_id), poolOf('firm', 0)];
-    if (p.rm_id !== null) {
-      shared.push(poolOf('rm', p.rm_id));
-      for (const team of teamsOfRm.get(p.rm_id) ?? []) shared.push(poolOf('team', team));
-    }
-    const last = emit('portfolio', p.id, p.benchmark_id, p.inception, days.length ? days[days.length - 1]! : null, (packer) => {
-      let prev = 0;
-      for (let j = 0; j < days.length; j++) {
-        const day = days[j]!;
-        const value = values[j]!;
-        const flow = attached[j]!;
-        const at = day - minDay;
-        packer.add(day, value, flow);
-        client.add(at, value - prev, flow);
-        for (const pool of shared) pool.add(at, value - prev, flow);
-        prev = value;
-      }
-    });
-    client.note(p, last.value);
+    const shared = [poolOf('strategy', p.strategy_id)];
+    if (p.rm_id !== null) shared.push(poolOf('rm', p.rm_id));
+    if (client) shared.push(client);
+    const last = emit(
+      'portfolio',
+      p.id,
+      p.benchmark_id,
+      p.inception,
+      days.length ? days[days.length - 1]! : null,
+      (packer) => {
+        let prev = 0;
+        for (let j = 0; j < days.length; j++) {
+          const day = days[j]!;
+          const value = values[j]!;
+          const flow = attached[j]!;
+          const at = day - minDay;
+          packer.add(day, value, flow);
+          for (let k = 0; k < shared.length; k++) shared[k]!.add(at, value - prev, flow);
+          prev = value;
+        }
+      },
+      client ? null : { type: 'client', id: p.client_id },
+    );
     for (const pool of shared) pool.note(p, last.value);
   };
   /** A pool's series (a client's, or a strategy's, RM's, team's, firm's): its summed changes and flows, day by day. */
@@ -113,7 +136,7 @@ export async function rebuildAllSeries(
   let clientId: number | null = null;
   const client = new DensePool('client', 0, span);
   const endClient = () => {
-    if (clientId !== null) poolSeries(client, 'client', clientId, client.benchmark(benchmarkOfStrategy));
+    if (clientId !== null && client.hi >= client.lo) poolSeries(client, 'client', clientId, client.benchmark(benchmarkOfStrategy));
     clientId = null;
     client.reset();
   };
@@ -135,11 +158,17 @@ export async function rebuildAllSeries(
           clientId = p.client_id;
         }
         const [days, values] = inDateOrder(cells[1] as Float64Array, cells[2] as Float64Array);
-        portfolioSeries(p, days, values, client);
+        portfolioSeries(p, days, values, portfoliosOfClient.get(p.client_id) === 1 ? null : client);
       },
       () => writer.pump(),
     );
     endClient();
+    // Teams pool their RMs, the firm its strategies (sums of exact integer paise: the same as adding every portfolio).
+    for (const [team, rms] of rmsOfTeam) for (const rm of rms) {
+      const pool = pools.get(entityKey('rm', rm));
+      if (pool) poolOf('team', team).addPool(pool);
+    }
+    for (const pool of [...pools.values()]) if (pool.type === 'strategy') poolOf('firm', 0).addPool(pool);
     for (const pool of pools.values()) {
       poolSeries(pool, pool.type, pool.id, pool.type === 'strategy' ? (benchmarkOfStrategy.get(pool.id) ?? null) : pool.benchmark(benchmarkOfStrategy));
       await writer.pump();
@@ -187,8 +216,18 @@ class PoolMeta {
   protected readonly lastByStrategy = new Map<number, number>();
 
   note(p: PortfolioInfo, lastValue: number): void {
-    if (this.inception === null || p.inception < this.inception) this.inception = p.inception;
+    this.noteInception(p.inception);
     this.lastByStrategy.set(p.strategy_id, (this.lastByStrategy.get(p.strategy_id) ?? 0) + lastValue);
+  }
+
+  /** Everything another pool has noted. */
+  noteAll(other: PoolMeta): void {
+    if (other.inception !== null) this.noteInception(other.inception);
+    for (const [strategy, value] of other.lastByStrategy) this.lastByStrategy.set(strategy, (this.lastByStrategy.get(strategy) ?? 0) + value);
+  }
+
+  private noteInception(inception: string): void {
+    if (this.inception === null || inception < this.inception) this.inception = inception;
   }
 
   /** The benchmark of the strategies with the largest value (ties: the lower benchmark id, as the SQL path orders). */
@@ -230,6 +269,12 @@ class DensePool extends PoolMeta {
     if (at < this.lo) this.lo = at;
     if (at > this.hi) this.hi = at;
   }
+  /** Adds another pool's days (and what it noted). */
+  addPool(other: DensePool): void {
+    for (let at = other.lo; at <= other.hi; at++) if (other.present[at]) this.add(at, other.delta[at]!, other.flow[at]!);
+    this.noteAll(other);
+  }
+
   /** Empty again, for the next client (only the touched days are cleared). */
   reset(): void {
     if (this.hi >= this.lo) {

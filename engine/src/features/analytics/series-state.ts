@@ -225,10 +225,11 @@ const NONE = new Float64Array(0);
  */
 export function monthRowCells(m: MonthRow): Row {
   const c = m.c;
-  const cut = (a: Float64Array) => (a.length === m.len ? a : a.subarray(0, m.len));
   let flows = false;
   for (let i = 0; i < m.len && !flows; i++) flows = !Number.isNaN(m.flow[i]!);
-  return [m.type, m.id, m.month, c.date, c.value, c.lg, c.n, c.s_r, c.s_r2, c.s_dn2, c.pn, c.s_pr, c.s_pr2, c.s_b, c.s_b2, c.s_rb, c.peak, c.mdd, cut(m.value), flows ? cut(m.flow) : NONE];
+  const value = m.value.length === m.len ? m.value : m.value.subarray(0, m.len);
+  const flow = !flows ? NONE : m.flow.length === m.len ? m.flow : m.flow.subarray(0, m.len);
+  return [m.type, m.id, m.month, c.date, c.value, c.lg, c.n, c.s_r, c.s_r2, c.s_dn2, c.pn, c.s_pr, c.s_pr2, c.s_b, c.s_b2, c.s_rb, c.peak, c.mdd, value, flow];
 }
 
 /** The flows of a month stored without any: none on every day (read-only). */
@@ -236,18 +237,20 @@ const NO_FLOWS = new Float64Array(31).fill(NaN);
 
 /** A month row from its cells as read with MONTH_READ_COLUMNS starting at `at`. */
 export function monthRowOf(cells: ReadCell[], at = 0): MonthRow {
-  const n = (j: number) => cells[at + j] as number;
-  const a = (j: number) => cells[at + j] as Float64Array;
+  // Plain indexing, no helper closures: this runs for every month read.
+  const x = cells as number[];
+  const value = cells[at + 18] as Float64Array;
+  const flow = cells[at + 19] as Float64Array;
   return {
     type: cells[at] as string,
-    id: n(1),
-    month: n(2),
+    id: x[at + 1]!,
+    month: x[at + 2]!,
     c: {
-      date: cells[at + 3] === null ? null : n(3), value: n(4), lg: n(5), n: n(6), s_r: n(7), s_r2: n(8), s_dn2: n(9), pn: n(10), s_pr: n(11),
-      s_pr2: n(12), s_b: n(13), s_b2: n(14), s_rb: n(15), peak: n(16), mdd: n(17),
+      date: x[at + 3] ?? null, value: x[at + 4]!, lg: x[at + 5]!, n: x[at + 6]!, s_r: x[at + 7]!, s_r2: x[at + 8]!, s_dn2: x[at + 9]!, pn: x[at + 10]!,
+      s_pr: x[at + 11]!, s_pr2: x[at + 12]!, s_b: x[at + 13]!, s_b2: x[at + 14]!, s_rb: x[at + 15]!, peak: x[at + 16]!, mdd: x[at + 17]!,
     },
-    len: a(18).length,
-    value: a(18),
-    flow: a(19).length ? a(19) : NO_FLOWS,
+    len: value.length,
+    value,
+    flow: flow.length ? flow : NO_FLOWS,
   };
 }

@@ -36,14 +36,20 @@ export class SeriesWriter {
     this.months = new TableStream(tx, kind, 'analytics_series_months', MONTH_COLUMNS);
   }
 
-  /** Encoded (or copied) now: the packer reuses the row's arrays for its next month. */
-  month(m: MonthRow): void {
+  /**
+   * Encoded (or copied) now: the packer reuses the row's arrays for its next month. `twin`: an entity with the same
+   * series, whose row is the same but for its key (encoded once).
+   */
+  month(m: MonthRow, twin: { type: string; id: number } | null = null): void {
     this.months.row(monthRowCells(m));
+    if (twin) this.months.repeatLast([twin.type, twin.id]);
     for (let i = 0; i < m.len; i++) {
       if (Number.isNaN(m.value[i]!)) continue;
-      this.rows++;
+      this.rows += twin ? 2 : 1;
       const f = m.flow[i]!;
-      if (!Number.isNaN(f)) this.flows.push([m.type, m.id, m.month + i, f]);
+      if (Number.isNaN(f)) continue;
+      this.flows.push([m.type, m.id, m.month + i, f]);
+      if (twin) this.flows.push([twin.type, twin.id, m.month + i, f]);
     }
   }
 
