@@ -25,7 +25,7 @@ const METRIC_COLUMNS: Columns = [
   ['benchmark_id', 'int'], ['benchmark_return', 'float8'], ['benchmark_annualized', 'float8'], ['benchmark_reported', 'float8'],
   ['excess_return', 'float8'], ['observations', 'int'], ['annual_volatility', 'float8'], ['sharpe', 'float8'], ['sortino', 'float8'],
   ['downside_risk', 'float8'], ['beta', 'float8'], ['alpha', 'float8'], ['tracking_error', 'float8'], ['information_ratio', 'float8'],
-  ['max_drawdown', 'float8'], ['risk_free_annual', 'float8'], ['opening_value', 'numeric'], ['closing_value', 'numeric'], ['net_flows', 'numeric'],
+  ['max_drawdown', 'float8'], ['risk_free_annual', 'float8'], ['opening_value', 'paise'], ['closing_value', 'paise'], ['net_flows', 'paise'],
   ['method', 'text'],
 ];
 
@@ -146,7 +146,8 @@ export async function computeMetrics(
 
   // Flows of the touched entities, for XIRR.
   // Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
-  const flows = new Map<string, { date: string; paise: number }[]>();
+  /** Each entity's flows in date order: day numbers and paise. */
+  const flows = new Map<string, { days: number[]; paise: number[] }>();
   await readRows(
     tx,
     kind,
@@ -157,8 +158,9 @@ export async function computeMetrics(
     (cells) => {
       const k = entityKey(cells[0] as string, cells[1] as number);
       let list = flows.get(k);
-      if (!list) flows.set(k, (list = []));
-      list.push({ date: fromDayNumber(cells[2] as number), paise: cells[3] as number });
+      if (!list) flows.set(k, (list = { days: [], paise: [] }));
+      list.days.push(cells[2] as number);
+      list.paise.push(cells[3] as number);
     },
   );
 
@@ -189,12 +191,12 @@ export async function computeMetrics(
         bench_to: be?.lg ?? null,
         bench_to_date: be?.date ?? null,
       };
-      const computed = metricRow(row, flows.get(key) ?? []);
+      const computed = metricRow(row, base, end!, flows.get(key));
       if (!computed) continue;
       out.row(computed);
       written++;
       for (const client of twinsOf.get(key) ?? []) {
-        out.row(['client', client, ...computed.slice(2)]);
+        out.repeatLast(['client', client]);
         written++;
       }
     }
@@ -231,17 +233,22 @@ export async function computeMetrics(
   });
   return written;
 
-  function metricRow(row: PeriodRow, entityFlows: { date: string; paise: number }[]): Row | null {
+  /** A period's row; `base` and `end`: the opening and closing states (values in paise). */
+  function metricRow(row: PeriodRow, base: SeriesCheckpoint | null, end: SeriesCheckpoint, entityFlows: { days: number[]; paise: number[] } | undefined): Row | null {
     if (!row.end?.date) return null;
     const rfAnnual = yieldAt(row.to_date);
     const m = computePeriodMetrics(row, riskFreePerDay(rfAnnual));
     if (m === null) return null;
-    const inPeriod = entityFlows.filter((f) => (row.base === null || f.date > row.base.date) && f.date <= row.end!.date);
+    // The flows after the opening row, up to the closing row.
+    const lo = entityFlows && base?.date != null ? lastIndexAtOrBefore(entityFlows.days, base.date, (d) => d) + 1 : 0;
+    const hi = entityFlows ? lastIndexAtOrBefore(entityFlows.days, end.date!, (d) => d) + 1 : 0;
+    let net = 0;
+    for (let i = lo; i < hi; i++) net += entityFlows!.paise[i]!;
     return [
       row.entity_type, row.entity_id, row.period, row.to_date, row.from_date, row.to_date, row.days, m.twrr, m.twrr_annualized,
-      m.reported_return, periodXirr(row, inPeriod), row.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
+      m.reported_return, periodXirr(row, entityFlows, lo, hi), row.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
       m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
-      m.information_ratio, m.max_drawdown, rfAnnual, m.opening_value, m.closing_value, paiseToDecimal(inPeriod.reduce((sum, f) => sum + f.paise, 0)), method,
+      m.information_ratio, m.max_drawdown, rfAnnual, base?.value ?? 0, end.value, net, method,
     ];
   }
 }
@@ -327,20 +334,20 @@ async function monthsAtOrBefore(
 
 /**
  * XIRR over a period from the investor's side: the opening value invested at the base date, each external flow on its
- * valuation date (corpus in = paid by the client, negative), the closing value received at the end. `flows`: the
- * entity's flows after the opening row, up to the closing row.
+ * valuation date (corpus in = paid by the client, negative), the closing value received at the end. The entity's flows
+ * [lo, hi) are those after the opening row, up to the closing row.
  */
-function periodXirr(row: PeriodRow, flows: { date: string; paise: number }[]): number | null {
+function periodXirr(row: PeriodRow, flows: { days: number[]; paise: number[] } | undefined, lo: number, hi: number): number | null {
   const end = row.end!;
   // Without flows in between, the rate solving opening → closing is (closing / opening)^(365 / days) − 1 exactly.
-  if (flows.length === 0 && row.base && Number(row.base.value) > 0 && Number(end.value) > 0 && end.date > row.from_date) {
+  if (hi <= lo && row.base && Number(row.base.value) > 0 && Number(end.value) > 0 && end.date > row.from_date) {
     const days = toDayNumber(end.date) - toDayNumber(row.from_date);
     const rate = Math.pow(Number(end.value) / Number(row.base.value), DAYS_PER_YEAR / days) - 1;
     if (Number.isFinite(rate)) return rate;
   }
   const cfs: DatedAmount[] = [];
   if (row.base && Number(row.base.value) !== 0) cfs.push({ date: row.from_date, amount: -Number(row.base.value) });
-  for (const f of flows) cfs.push({ date: f.date, amount: -f.paise / 100 });
+  for (let i = lo; i < hi; i++) cfs.push({ date: fromDayNumber(flows!.days[i]!), amount: -flows!.paise[i]! / 100 });
   cfs.push({ date: end.date, amount: Number(end.value) });
   try {
     return xirr(cfs);
