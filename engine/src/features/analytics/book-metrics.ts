@@ -315,16 +315,39 @@ async function monthsAtOrBefore(
   if (!wanted.length) return;
   await q.unsafe(`drop table if exists metric_months`);
   await q.unsafe(`create temp table metric_months (entity_type text, entity_id integer, month date) on commit drop`);
-  for (let i = 0; i < wanted.length; i += 50_000) {
-    const part = wanted.slice(i, i + 50_000);
-    await q`insert into metric_months select * from unnest(${part.map((w) => w[0])}::text[], ${part.map((w) => w[1])}::int[], ${part.map((w) => fromDayNumber(w[2]))}::date[])`;
-  }
-  await q.unsafe(`analyze metric_months`);
+  const fill = async (list: [string, number, number][]) => {
+    for (let i = 0; i < list.length; i += 50_000) {
+      const part = list.slice(i, i + 50_000);
+      await q`insert into metric_months select * from unnest(${part.map((w) => w[0])}::text[], ${part.map((w) => w[1])}::int[], ${part.map((w) => fromDayNumber(w[2]))}::date[])`;
+    }
+    await q.unsafe(`analyze metric_months`);
+  };
+  // Nearly every entity has a row in the month itself: an equality probe each (cheaper than a backward scan with a
+  // limit), then the last month before it for the few that have none.
+  await fill(wanted);
+  const found = new Set<string>();
+  await readRows(
+    q,
+    kind,
+    `select q.month as want, x.* from metric_months q
+     join analytics_series_months x on x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month = q.month`,
+    [['want', 'date'], ...MONTH_READ_COLUMNS],
+    (cells) => {
+      const row = monthRowOf(cells, 1);
+      found.add(`${row.type}:${row.id}:${row.month}`);
+      onRow(row.month, row);
+    },
+    afterChunk,
+  );
+  const missing = wanted.filter(([type, id, month]) => !found.has(`${type}:${id}:${month}`));
+  if (!missing.length) return;
+  await q.unsafe(`truncate metric_months`);
+  await fill(missing);
   await readRows(
     q,
     kind,
     `select q.month as want, m.* from metric_months q
-     cross join lateral (select * from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month <= q.month
+     cross join lateral (select * from analytics_series_months x where x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month < q.month
                          order by x.month desc limit 1) m`,
     [['want', 'date'], ...MONTH_READ_COLUMNS],
     (cells) => onRow(cells[0] as number, monthRowOf(cells, 1)),
