@@ -303,3 +303,25 @@ describe('incremental recompute', () => {
     expect([idle.portfolios, idle.groups, idle.seriesRows, idle.metricRows]).toEqual([0, 0, 0, 0]);
   });
 });
+
+describe('an opening month without rows', () => {
+  it('opens the period at the last row before it (a whole month of valuations missing)', async () => {
+    const sql = t.db.sql;
+    const tp5 = FIXTURE_PORTFOLIOS.find((p) => p.code === 'TP5')!;
+    const id = await idOf('portfolios', 'portfolio_code', 'TP5');
+    await sql`delete from valuations where portfolio_id = ${id} and valuation_date between '2024-10-01' and '2024-10-31'`;
+    await computeBook(sql, { kind: t.db.kind });
+    // One more day: the next run rewrites only January, so October (no row) is an opening month it reads as stored.
+    await sql`insert into valuations (portfolio_id, valuation_date, market_value)
+              select portfolio_id, '2025-01-02', round(market_value * 1.004, 2) from valuations
+              where portfolio_id = ${id} and valuation_date = (select max(valuation_date) from valuations where portfolio_id = ${id})`;
+    await computeBook(sql, { kind: t.db.kind });
+    const valuations = await sql<{ date: string; value: string }[]>`
+      select valuation_date::text as date, market_value::text as value from valuations where portfolio_id = ${id} order by valuation_date`;
+    const stored = (await metrics('portfolio', id)).get('3M')!;
+    const pure = periodReturn({ period: '3M', asOf: '2025-01-02', inceptionDate: tp5.inception, valuations, flows: book.flows.get('TP5')! })!;
+    expect([stored.from_date, stored.as_of]).toEqual([pure.from, '2025-01-02']);
+    expect(pure.from.startsWith('2024-10')).toBe(true);
+    close(stored.reported_return, pure.return, 1e-11);
+  });
+});
