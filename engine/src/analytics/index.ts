@@ -24,7 +24,7 @@ export { compositeTwrr, type CompositeMember, type CompositeTwrrResult } from '.
 export { blendedIndexReturns, type BlendComponent } from './returns/blended-index.js';
 
 // xirr
-export { xirr, xnpv, XirrError, type DatedAmount, type XirrErrorCode } from './xirr/xirr.js';
+export { xirr, xirrOfDays, xnpv, XirrError, type DatedAmount, type XirrErrorCode } from './xirr/xirr.js';
 
 // periods
 export {

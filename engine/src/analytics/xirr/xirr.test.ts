@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromDayNumber, toDayNumber } from '../shared/iso-date.js';
-import { xirr, xnpv, XirrError, type DatedAmount } from './xirr.js';
+import { xirr, xirrOfDays, xnpv, XirrError, type DatedAmount } from './xirr.js';
 
 // Microsoft's documented XIRR example (support.microsoft.com, "XIRR function"): Excel shows 37.34%.
 // Root to full precision by scipy.optimize.brentq on the same actual/365 NPV: 0.37336253351883153.
@@ -23,6 +23,17 @@ function expectXirrError(fn: () => unknown, code: XirrError['code']): void {
   }
   throw new Error('expected an XirrError');
 }
+
+describe('xirrOfDays', () => {
+  it('is xirr on the same flows given as day numbers (sorted or not, same-day flows netted)', () => {
+    const days = excelExample.map((c) => toDayNumber(c.date));
+    const amounts = excelExample.map((c) => Number(c.amount));
+    expect(xirrOfDays(days, amounts)).toBe(xirr(excelExample));
+    expect(xirrOfDays([days[3]!, days[0]!, days[1]!, days[1]!, days[4]!, days[2]!], [3250, -10000, 2000, 750, 2750, 4250])).toBe(xirr(excelExample));
+    expect(() => xirrOfDays([days[0]!, days[0]!], [-1, 2])).toThrow(XirrError);
+    expect(() => xirrOfDays([days[0]!, days[1]!], [-1, Number.NaN])).toThrow(/Non-finite/);
+  });
+});
 
 describe('xirr', () => {
   it("matches Excel's documented example (0.373362535)", () => {

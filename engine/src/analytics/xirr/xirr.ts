@@ -36,7 +36,21 @@ const SCAN_STEP = 0.05;
  * that (after same-day netting) are not of both signs; XirrError('NO_SOLUTION') when no root is found.
  */
 export function xirr(cashflows: readonly DatedAmount[], guess = 0.1): number {
-  const { times, amounts, n } = prepare(cashflows);
+  return solve(prepare(cashflows), guess);
+}
+
+/**
+ * xirr on cash flows given as day numbers (days since 1970-01-01) and amounts, for callers that hold them so: no date
+ * strings to format and parse. Same rules and errors.
+ */
+export function xirrOfDays(days: ArrayLike<number>, amounts: ArrayLike<number>, guess = 0.1): number {
+  for (let i = 0; i < amounts.length; i++) {
+    if (!Number.isFinite(amounts[i]!)) throw new XirrError('INVALID_CASHFLOWS', `Non-finite cash-flow amount '${String(amounts[i])}'`);
+  }
+  return solve(prepareDays(days, amounts), guess);
+}
+
+function solve({ times, amounts, n }: Prepared, guess: number): number {
   const start = Number.isFinite(guess) && guess > -1 ? guess : 0.1;
   const newton = solveNewton(times, amounts, n, start);
   if (newton !== null) return newton;
@@ -65,7 +79,6 @@ function prepare(cashflows: readonly DatedAmount[]): Prepared {
   const count = cashflows.length;
   const days = new Float64Array(count);
   const values = new Float64Array(count);
-  const order = new Array<number>(count);
   for (let i = 0; i < count; i++) {
     const cf = cashflows[i] as DatedAmount;
     let day: number;
@@ -78,9 +91,17 @@ function prepare(cashflows: readonly DatedAmount[]): Prepared {
     if (!Number.isFinite(amount)) throw new XirrError('INVALID_CASHFLOWS', `Non-finite cash-flow amount '${String(cf.amount)}'`);
     days[i] = day;
     values[i] = amount;
-    order[i] = i;
   }
-  order.sort((a, b) => (days[a] as number) - (days[b] as number));
+  return prepareDays(days, values);
+}
+
+/** Day numbers and finite amounts → sorted, same-day-netted year fractions from the earliest day; checks usability. */
+function prepareDays(days: ArrayLike<number>, values: ArrayLike<number>): Prepared {
+  const count = days.length;
+  const order = Array.from({ length: count }, (_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < count && sorted; i++) sorted = days[i - 1]! <= days[i]!;
+  if (!sorted) order.sort((a, b) => (days[a] as number) - (days[b] as number));
 
   // aggregate same-day flows
   const times = new Float64Array(count);

@@ -1,9 +1,9 @@
 import type { Queryable, Sql, TransactionSql } from '../../db/client.js';
-import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirr, XirrError, type DatedAmount } from '../../analytics/index.js';
+import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirrOfDays, XirrError } from '../../analytics/index.js';
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { readRows } from './bulk-read.js';
-import { paiseToDecimal, TableStream, type Columns, type Row } from './bulk-write.js';
+import { paiseToDecimal, TableStream, writeRows, type Columns, type Row } from './bulk-write.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
 import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, type Finals, type StoreKind } from './series-store.js';
@@ -316,10 +316,7 @@ async function monthsAtOrBefore(
   await q.unsafe(`drop table if exists metric_months`);
   await q.unsafe(`create temp table metric_months (entity_type text, entity_id integer, month date) on commit drop`);
   const fill = async (list: [string, number, number][]) => {
-    for (let i = 0; i < list.length; i += 50_000) {
-      const part = list.slice(i, i + 50_000);
-      await q`insert into metric_months select * from unnest(${part.map((w) => w[0])}::text[], ${part.map((w) => w[1])}::int[], ${part.map((w) => fromDayNumber(w[2]))}::date[])`;
-    }
+    await writeRows(q, kind, 'metric_months', [['entity_type', 'text'], ['entity_id', 'int'], ['month', 'date']], list);
     await q.unsafe(`analyze metric_months`);
   };
   // Nearly every entity has a row in the month itself: an equality probe each (cheaper than a backward scan with a
@@ -368,12 +365,21 @@ function periodXirr(row: PeriodRow, flows: { days: number[]; paise: number[] } |
     const rate = Math.pow(Number(end.value) / Number(row.base.value), DAYS_PER_YEAR / days) - 1;
     if (Number.isFinite(rate)) return rate;
   }
-  const cfs: DatedAmount[] = [];
-  if (row.base && Number(row.base.value) !== 0) cfs.push({ date: row.from_date, amount: -Number(row.base.value) });
-  for (let i = lo; i < hi; i++) cfs.push({ date: fromDayNumber(flows!.days[i]!), amount: -flows!.paise[i]! / 100 });
-  cfs.push({ date: end.date, amount: Number(end.value) });
+  const opening = row.base && Number(row.base.value) !== 0 ? 1 : 0;
+  const days = new Float64Array(opening + hi - lo + 1);
+  const amounts = new Float64Array(days.length);
+  if (opening) {
+    days[0] = toDayNumber(row.from_date);
+    amounts[0] = -Number(row.base!.value);
+  }
+  for (let i = lo; i < hi; i++) {
+    days[opening + i - lo] = flows!.days[i]!;
+    amounts[opening + i - lo] = -flows!.paise[i]! / 100;
+  }
+  days[days.length - 1] = toDayNumber(end.date);
+  amounts[days.length - 1] = Number(end.value);
   try {
-    return xirr(cfs);
+    return xirrOfDays(days, amounts);
   } catch (err) {
     if (err instanceof XirrError) return null;
     throw err;

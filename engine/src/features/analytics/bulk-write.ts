@@ -1,6 +1,6 @@
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import type { Writable } from 'node:stream';
-import type { TransactionSql } from '../../db/client.js';
+import type { Queryable } from '../../db/client.js';
 
 export type Cell = string | number | Float64Array | null;
 export type Row = Cell[];
@@ -16,7 +16,7 @@ export type Columns = readonly (readonly [name: string, type: ColumnType])[];
  * Rows into `table`: binary COPY on PostgreSQL (no text formatting of doubles in Node, no parsing in the server), batched
  * `unnest` inserts on embedded PGlite (which has no COPY). A non-finite number (NaN, ±Infinity) is written as null.
  */
-export async function writeRows(tx: TransactionSql, kind: 'postgres' | 'embedded', table: string, columns: Columns, rows: Row[]): Promise<number> {
+export async function writeRows(tx: Queryable, kind: 'postgres' | 'embedded', table: string, columns: Columns, rows: Row[]): Promise<number> {
   if (!rows.length) return 0;
   if (kind === 'postgres') {
     const stream = new TableStream(tx, kind, table, columns);
@@ -55,7 +55,7 @@ export class TableStream {
   private rows: Row[] = [];
 
   constructor(
-    private readonly tx: TransactionSql,
+    private readonly tx: Queryable,
     private readonly kind: 'postgres' | 'embedded',
     private readonly table: string,
     private readonly columns: Columns,
@@ -110,7 +110,7 @@ export class TableStream {
   }
 }
 
-function copyIn(tx: TransactionSql, table: string, columns: Columns) {
+function copyIn(tx: Queryable, table: string, columns: Columns) {
   return tx.unsafe(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
 }
 
