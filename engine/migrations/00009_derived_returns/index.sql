@@ -2,38 +2,13 @@
 -- empty array in a month without flows, which most months are). A day's return follows from the values and flows by
 -- the one formula the engine computes it with, r = (V − V₋₁ − CF) / (V₋₁ + CF), and its log growth, peak and drawdown
 -- from the returns: the view derives them, the engine replays them. A month row shrinks from four arrays to one
--- (about half the table, a third of a full build's COPY). analytics_entities keeps each entity's last log growth and
+-- (half the table, 40% of a full build's COPY). analytics_entities keeps each entity's last log growth and
 -- peak (current drawdowns without unpacking months). Derived data: emptied here, rebuilt by the next run (a full build).
 
 drop view analytics_series;
-drop table analytics_series_months;
-truncate analytics_entities, analytics_metrics, analytics_group_members, analytics_flows;
-
-create unlogged table analytics_series_months (
-  entity_type text not null,
-  entity_id integer not null,
-  month date not null,                    -- the first day of the month
-  -- The state after the entity's last row before this month (its first month: no date, zeros).
-  c_date date,
-  c_value bigint not null,                -- paise
-  c_log_growth double precision not null,
-  c_n integer not null,
-  c_s_r double precision not null,
-  c_s_r2 double precision not null,
-  c_s_dn2 double precision not null,
-  c_pn integer not null,
-  c_s_pr double precision not null,
-  c_s_pr2 double precision not null,
-  c_s_b double precision not null,
-  c_s_b2 double precision not null,
-  c_s_rb double precision not null,
-  c_peak_log_growth double precision not null,
-  c_max_drawdown double precision not null,
-  -- Element d (1-based) is day d of the month, up to the month's last row; null value = no row that day.
-  value bigint[] not null,                -- end-of-day value, paise
-  net_flow bigint[] not null,             -- paise, null = no flow; empty ('{}') when the month has no flow
-  primary key (entity_type, entity_id, month)
-);
+truncate analytics_series_months, analytics_entities, analytics_metrics, analytics_group_members, analytics_flows;
+alter table analytics_series_months drop column daily_return, drop column log_growth;
+comment on column analytics_series_months.net_flow is 'paise, null = no flow; empty (''{}'') when the month has no flow';
 
 alter table analytics_entities
   add column last_log_growth double precision,  -- at as_of
