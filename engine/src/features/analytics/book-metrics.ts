@@ -326,11 +326,11 @@ async function monthsAtOrBefore(
   await readRows(
     q,
     kind,
-    `select q.month as want, x.* from metric_months q
+    `select x.* from metric_months q
      join analytics_series_months x on x.entity_type = q.entity_type and x.entity_id = q.entity_id and x.month = q.month`,
-    [['want', 'date'], ...MONTH_READ_COLUMNS],
+    MONTH_READ_COLUMNS,
     (cells) => {
-      const row = monthRowOf(cells, 1);
+      const row = monthRowOf(cells);
       found.add(`${row.type}:${row.id}:${row.month}`);
       onRow(row.month, row);
     },

@@ -68,7 +68,10 @@ export class TableStream {
     else this.rows.push(cells.map((x) => (x instanceof Float64Array ? x.slice() : x)));
   }
 
-  /** Another row equal to the last one but for its first cells (`first`): on PostgreSQL the rest is copied, not encoded. */
+  /**
+   * Another row equal to the last one but for its first cells (`first`), right after `row` (no `pump` between): on
+   * PostgreSQL the rest is copied as encoded.
+   */
   repeatLast(first: Row): void {
     if (this.out) this.out.repeatLast(first);
     else this.rows.push([...first, ...this.rows[this.rows.length - 1]!.slice(first.length)]);
