@@ -62,7 +62,7 @@ const base = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PO
 function demoLoginLines(): string[] {
   const logins = readDemoLogins(env.DATA_DIR);
   if (!logins.length) return [];
-  return ['', `  Demo sign-ins (kept in ${env.DATA_DIR}/demo-logins.json; figures appear once analytics has run, a few minutes after the first start):`, ...logins.map((l) => `    ${l.email.padEnd(22)} ${l.password.padEnd(14)} ${l.role.padEnd(11)} sees ${l.who}`)];
+  return ['', `  Demo sign-ins (kept in ${env.DATA_DIR}/demo-logins.json; on the first start the high-water marks of the compliance view follow within a minute):`, ...logins.map((l) => `    ${l.email.padEnd(22)} ${l.password.padEnd(14)} ${l.role.padEnd(11)} sees ${l.who}`)];
 }
 
 const lines = [
