@@ -121,25 +121,20 @@ export async function computeMetrics(
     return s.date === null ? null : s;
   };
 
-  const bench = new Map<number, { dates: string[]; lg: number[] }>();
-  const benchmarkIds = [...new Set(entities.map((e) => e.benchmark_id).filter((b): b is number => b !== null))];
-  for (const b of await tx<{ benchmark_id: number; value_date: string; log_growth: number }[]>`
-    select benchmark_id, value_date::text, log_growth from benchmark_series where benchmark_id = any(${benchmarkIds}::int[])
-    order by benchmark_id, value_date`) {
-    let s = bench.get(b.benchmark_id);
-    if (!s) bench.set(b.benchmark_id, (s = { dates: [], lg: [] }));
-    s.dates.push(b.value_date);
-    s.lg.push(b.log_growth);
-  }
-  /** The benchmark's last row on or before `date`. */
+  /** The benchmark's last row on or before `date` (its date and log growth). */
   const benchSeen = new Map<string, { date: string; lg: number } | null>();
   const benchAt = (id: number | null, date: string): { date: string; lg: number } | null => {
     const k = `${id}:${date}`;
     let hit = benchSeen.get(k);
     if (hit === undefined) {
-      const s = id === null ? undefined : bench.get(id);
-      const i = s ? lastIndexAtOrBefore(s.dates, date, (d) => d) : -1;
-      benchSeen.set(k, (hit = i < 0 ? null : { date: s!.dates[i]!, lg: s!.lg[i]! }));
+      hit = null;
+      const b = id === null ? undefined : benches.get(id);
+      for (let i = b ? Math.min(toDayNumber(date) - b.first, b.lg.length - 1) : -1; i >= 0; i--) {
+        if (Number.isNaN(b!.lg[i]!)) continue;
+        hit = { date: fromDayNumber(b!.first + i), lg: b!.lg[i]! };
+        break;
+      }
+      benchSeen.set(k, hit);
     }
     return hit;
   };

@@ -29,7 +29,8 @@ for (const [i, d] of days.entries()) {
   values.push(v);
   flows.push(i === 0 ? v : flow);
 }
-const bench: BenchmarkDays = { first: start, r: Float64Array.from({ length: 120 }, (_, i) => (i % 9 === 4 ? NaN : Math.sin(i) / 100)) };
+const benchReturns = Float64Array.from({ length: 120 }, (_, i) => (i % 9 === 4 ? NaN : Math.sin(i) / 100));
+const bench: BenchmarkDays = { first: start, r: benchReturns, lg: benchReturns.map(() => 0) };
 
 function pack(watch: number[] = []) {
   const months: MonthRow[] = [];

@@ -35,10 +35,14 @@ export interface MonthRow {
   flow: Float64Array;
 }
 
-/** A benchmark's daily returns over consecutive day numbers from `first` (NaN: no return that day). */
+/**
+ * A benchmark's series over consecutive day numbers from `first` (its first row): daily returns (NaN: no return that
+ * day, as on the base date) and log growth (NaN: no row that day).
+ */
 export interface BenchmarkDays {
   first: number;
   r: Float64Array;
+  lg: Float64Array;
 }
 
 export function benchmarkReturnOn(b: BenchmarkDays | undefined, day: number): number {

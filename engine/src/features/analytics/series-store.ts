@@ -87,10 +87,10 @@ export async function saveEntities(tx: TransactionSql, method: string, list: Com
   }
 }
 
-/** Daily benchmark returns of every benchmark with a series (a few thousand rows each). */
+/** Every benchmark's series (a few thousand rows each): daily returns for the series, log growth for the metrics. */
 export async function loadBenchmarkDays(tx: TransactionSql): Promise<Map<number, BenchmarkDays>> {
-  const rows = await tx<{ benchmark_id: number; d: number; r: number }[]>`
-    select benchmark_id, value_date - date '1970-01-01' as d, daily_return as r from benchmark_series where daily_return is not null
+  const rows = await tx<{ benchmark_id: number; d: number; r: number | null; lg: number }[]>`
+    select benchmark_id, value_date - date '1970-01-01' as d, daily_return as r, log_growth as lg from benchmark_series
     order by benchmark_id, value_date`;
   const out = new Map<number, BenchmarkDays>();
   for (let i = 0; i < rows.length; ) {
@@ -98,8 +98,12 @@ export async function loadBenchmarkDays(tx: TransactionSql): Promise<Map<number,
     while (j < rows.length && rows[j]!.benchmark_id === rows[i]!.benchmark_id) j++;
     const first = rows[i]!.d;
     const r = new Float64Array(rows[j - 1]!.d - first + 1).fill(NaN);
-    for (let k = i; k < j; k++) r[rows[k]!.d - first] = rows[k]!.r;
-    out.set(rows[i]!.benchmark_id, { first, r });
+    const lg = new Float64Array(r.length).fill(NaN);
+    for (let k = i; k < j; k++) {
+      r[rows[k]!.d - first] = rows[k]!.r ?? NaN;
+      lg[rows[k]!.d - first] = rows[k]!.lg;
+    }
+    out.set(rows[i]!.benchmark_id, { first, r, lg });
     i = j;
   }
   return out;
