@@ -6,7 +6,7 @@ import { readRows } from './bulk-read.js';
 import { paiseToDecimal, TableStream, writeRows, type Columns, type Row } from './bulk-write.js';
 import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
 import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
-import { entityKey, type Finals, type StoreKind } from './series-store.js';
+import { entityKey, type EntityFlows, type Finals, type FlowList, type StoreKind } from './series-store.js';
 
 interface EntityRow {
   entity_type: string;
@@ -49,6 +49,8 @@ export async function computeMetrics(
      * committed, so they are fetched there while this transaction takes the metric rows as they are made.
      */
     reader?: Sql | null;
+    /** Every touched entity's flows when the caller has them (the full build, which just wrote them). */
+    flows?: EntityFlows;
   } = {},
 ): Promise<number> {
   const { openings, reader } = opts;
@@ -139,25 +141,8 @@ export async function computeMetrics(
     return hit;
   };
 
-  // Flows of the touched entities, for XIRR.
-  // Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
-  /** Each entity's flows in date order: day numbers and paise. */
-  const flows = new Map<string, { days: number[]; paise: number[] }>();
-  await readRows(
-    tx,
-    kind,
-    `select f.entity_type, f.entity_id, f.value_date, f.amount from analytics_flows f
-     join dirty_entities d on d.entity_type = f.entity_type and d.entity_id = f.entity_id
-     order by f.entity_type, f.entity_id, f.value_date`,
-    [['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['amount', 'paise']],
-    (cells) => {
-      const k = entityKey(cells[0] as string, cells[1] as number);
-      let list = flows.get(k);
-      if (!list) flows.set(k, (list = { days: [], paise: [] }));
-      list.days.push(cells[2] as number);
-      list.paise.push(cells[3] as number);
-    },
-  );
+  // Flows of the touched entities, for XIRR. Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
+  const flows = opts.flows ?? (await touchedFlows(tx, kind));
 
   const out = new TableStream(tx, kind, 'analytics_metrics', METRIC_COLUMNS);
   let written = 0;
@@ -229,7 +214,7 @@ export async function computeMetrics(
   return written;
 
   /** A period's row; `base` and `end`: the opening and closing states (values in paise). */
-  function metricRow(row: PeriodRow, base: SeriesCheckpoint | null, end: SeriesCheckpoint, entityFlows: { days: number[]; paise: number[] } | undefined): Row | null {
+  function metricRow(row: PeriodRow, base: SeriesCheckpoint | null, end: SeriesCheckpoint, entityFlows: FlowList | undefined): Row | null {
     if (!row.end?.date) return null;
     const rfAnnual = yieldAt(row.to_date);
     const m = computePeriodMetrics(row, riskFreePerDay(rfAnnual));
@@ -246,6 +231,27 @@ export async function computeMetrics(
       m.information_ratio, m.max_drawdown, rfAnnual, base?.value ?? 0, end.value, net, method,
     ];
   }
+}
+
+/** The flows of the entities in dirty_entities, as stored. */
+async function touchedFlows(tx: TransactionSql, kind: StoreKind): Promise<EntityFlows> {
+  const flows: EntityFlows = new Map();
+  await readRows(
+    tx,
+    kind,
+    `select f.entity_type, f.entity_id, f.value_date, f.amount from analytics_flows f
+     join dirty_entities d on d.entity_type = f.entity_type and d.entity_id = f.entity_id
+     order by f.entity_type, f.entity_id, f.value_date`,
+    [['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['amount', 'paise']],
+    (cells) => {
+      const k = entityKey(cells[0] as string, cells[1] as number);
+      let list = flows.get(k);
+      if (!list) flows.set(k, (list = { days: [], paise: [] }));
+      list.days.push(cells[2] as number);
+      list.paise.push(cells[3] as number);
+    },
+  );
+  return flows;
 }
 
 interface PeriodSpan {
@@ -352,7 +358,7 @@ async function monthsAtOrBefore(
  * valuation date (corpus in = paid by the client, negative), the closing value received at the end. The entity's flows
  * [lo, hi) are those after the opening row, up to the closing row.
  */
-function periodXirr(row: PeriodRow, flows: { days: number[]; paise: number[] } | undefined, lo: number, hi: number): number | null {
+function periodXirr(row: PeriodRow, flows: FlowList | undefined, lo: number, hi: number): number | null {
   const end = row.end!;
   // Without flows in between, the rate solving opening → closing is (closing / opening)^(365 / days) − 1 exactly.
   if (hi <= lo && row.base && Number(row.base.value) > 0 && Number(end.value) > 0 && end.date > row.from_date) {

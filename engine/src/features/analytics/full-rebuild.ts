@@ -4,7 +4,7 @@ import { GROUP_LEVELS } from './book-compute.js';
 import { readRows } from './bulk-read.js';
 import { openingDays } from './book-metrics.js';
 import { MonthPacker, START, type BenchmarkDays, type SeriesCheckpoint } from './series-state.js';
-import { entityKey, saveEntities, SeriesWriter, type ComputedEntity, type Finals, type StoreKind } from './series-store.js';
+import { entityKey, saveEntities, SeriesWriter, type ComputedEntity, type EntityFlows, type Finals, type StoreKind } from './series-store.js';
 
 interface PortfolioInfo {
   id: number;
@@ -30,7 +30,7 @@ export async function rebuildAllSeries(
   method: string,
   finals: Finals,
   openings: Map<string, Map<number, SeriesCheckpoint | null>>,
-): Promise<{ rows: number; entities: number }> {
+): Promise<{ rows: number; entities: number; flows: EntityFlows }> {
   const portfolios = await tx<PortfolioInfo[]>`
     select p.id, p.client_id, p.strategy_id, p.inception_date::text as inception, c.rm_id, s.benchmark_id
     from portfolios p join clients c on c.id = p.client_id join strategies s on s.id = p.strategy_id`;
@@ -175,7 +175,7 @@ export async function rebuildAllSeries(
     }
   });
   await saveEntities(tx, method, entities);
-  return { rows: writer.rows, entities: entities.length };
+  return { rows: writer.rows, entities: entities.length, flows: writer.flows };
 }
 
 /** External flows per portfolio and day (paise). */

@@ -24,9 +24,18 @@ export interface ComputedEntity {
  * Computed month rows on their way to the store (a TableStream: Node computes the next rows while the server ingests
  * the last), and their flows (few, written at the end). Call `pump` between entities, inside `complete`.
  */
+/** An entity's non-zero flows in date order: day numbers and paise. */
+export interface FlowList {
+  days: number[];
+  paise: number[];
+}
+/** Flows by entity (key `type:id`). */
+export type EntityFlows = Map<string, FlowList>;
+
 export class SeriesWriter {
   private readonly months: TableStream;
-  private readonly flows: Row[] = [];
+  /** The flows of the months written (as they go to analytics_flows). */
+  readonly flows: EntityFlows = new Map();
   rows = 0;
 
   constructor(
@@ -48,9 +57,16 @@ export class SeriesWriter {
       this.rows += twin ? 2 : 1;
       const f = m.flow[i]!;
       if (Number.isNaN(f)) continue;
-      this.flows.push([m.type, m.id, m.month + i, f]);
-      if (twin) this.flows.push([twin.type, twin.id, m.month + i, f]);
+      this.flow(entityKey(m.type, m.id), m.month + i, f);
+      if (twin) this.flow(entityKey(twin.type, twin.id), m.month + i, f);
     }
+  }
+
+  private flow(key: string, day: number, paise: number): void {
+    let list = this.flows.get(key);
+    if (!list) this.flows.set(key, (list = { days: [], paise: [] }));
+    list.days.push(day);
+    list.paise.push(paise);
   }
 
   pump(): Promise<void> {
@@ -60,7 +76,12 @@ export class SeriesWriter {
   /** Runs `work` (months and pumps), then writes the rest and the flows; a failure ends an open COPY (TableStream). */
   async complete(work: () => Promise<void>): Promise<void> {
     await this.months.complete(work);
-    await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, this.flows.splice(0));
+    const rows: Row[] = [];
+    for (const [key, { days, paise }] of this.flows) {
+      const [type, id] = key.split(':');
+      for (let i = 0; i < days.length; i++) rows.push([type!, Number(id), days[i]!, paise[i]!]);
+    }
+    await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, rows);
   }
 }
 
