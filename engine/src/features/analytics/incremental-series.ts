@@ -192,7 +192,7 @@ async function pooledInputs(tx: TransactionSql, kind: StoreKind, work: Work[]): 
 }
 
 /** A member's month into a pool: each row's change from the member's previous value, and its flow. */
-export function addMember(pool: Map<number, [number, number]>, row: MonthRow): void {
+function addMember(pool: Map<number, [number, number]>, row: MonthRow): void {
   let prev = row.c.value;
   for (let i = 0; i < row.len; i++) {
     const v = row.value[i]!;
