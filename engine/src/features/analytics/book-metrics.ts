@@ -3,20 +3,35 @@ import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirrOfDays, 
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { readRows } from './bulk-read.js';
-import { paiseToDecimal, TableStream, writeRows, type Columns, type Row } from './bulk-write.js';
-import { computePeriodMetrics, type PeriodRow, type SeriesPoint } from './period-metrics.js';
-import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
+import { TableStream, writeRows, type Columns } from './bulk-write.js';
+import { periodStats } from './period-metrics.js';
+import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, START, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, type EntityFlows, type Finals, type FlowList, type StoreKind } from './series-store.js';
 
 interface EntityRow {
   entity_type: string;
   entity_id: number;
   benchmark_id: number | null;
-  inception_date: string | null;
-  first_date: string | null;
-  as_of: string | null;
+  /** Day numbers (days since 1970-01-01). */
+  inception: number | null;
+  first: number | null;
+  as_of: number | null;
   /** Day number of the first month this run rewrote for the entity. */
   recomputed_from: number;
+}
+
+/** One entity's metric work: its periods, the stored months their openings are in (by the month asked for). */
+interface Work {
+  key: string;
+  e: EntityRow;
+  bench: BenchmarkDays | undefined;
+  specs: PeriodDays[];
+  months: Map<number, MonthRow>;
+  /** Opening states the caller already has, by day. */
+  known: Map<number, SeriesCheckpoint | null> | undefined;
+  /** Months still to come from the reader. */
+  pending: number;
+  twins: number[];
 }
 
 const METRIC_COLUMNS: Columns = [
@@ -34,6 +49,7 @@ const METRIC_COLUMNS: Columns = [
  * row (its state in `finals`, left by the series step); it opens at the last row on or before its start: the stored
  * month holding that date (or the last month before it), its checkpoint replayed up to the date. Those months are
  * fetched in one pass; benchmarks' log growth (a few thousand rows) is looked up in memory; rows go back with COPY.
+ * Runs once per row of a 200 k-row book: day numbers and paise throughout, no per-row strings or caches.
  */
 export async function computeMetrics(
   tx: TransactionSql,
@@ -55,16 +71,23 @@ export async function computeMetrics(
 ): Promise<number> {
   const { openings, reader } = opts;
   const entities = await tx<EntityRow[]>`
-    select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date::text, e.first_date::text, e.as_of::text,
+    select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date - date '1970-01-01' as inception,
+           e.first_date - date '1970-01-01' as first, e.as_of - date '1970-01-01' as as_of,
            date_trunc('month', d.from_date)::date - date '1970-01-01' as recomputed_from
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
   // Deleted, not truncated, even when every entity is touched: TRUNCATE would lock readers out of the table until the
   // run commits (dashboards would stall for the seconds the metrics take); DELETE lets them read the old figures.
   await tx`delete from analytics_metrics m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
-  const rf = await tx<{ valid_from: string; annual_yield: string }[]>`select valid_from::text, annual_yield::text from risk_free_rates order by valid_from`;
-  const yieldAt = (date: string) => {
-    const i = lastIndexAtOrBefore(rf, date, (r) => r.valid_from);
-    return i < 0 ? 0 : Number(rf[i]!.annual_yield);
+  const rates = await tx<{ valid_from: number; annual_yield: string }[]>`
+    select valid_from - date '1970-01-01' as valid_from, annual_yield::text from risk_free_rates order by valid_from`;
+  let rf = { day: NaN, annual: 0, perDay: 0 };
+  const riskFreeOn = (day: number) => {
+    if (rf.day !== day) {
+      const i = lastIndexAtOrBefore(rates, day, (r) => r.valid_from);
+      const annual = i < 0 ? 0 : Number(rates[i]!.annual_yield);
+      rf = { day, annual, perDay: riskFreePerDay(annual) };
+    }
+    return rf;
   };
 
   // A client with a single portfolio has that portfolio's series (the same values, flows, benchmark and inception): its
@@ -78,7 +101,7 @@ export async function computeMetrics(
     where gm.entity_type = 'client' group by gm.entity_id having count(*) = 1`) {
     const c = byKey.get(entityKey('client', client));
     const p = byKey.get(entityKey('portfolio', portfolio));
-    const same = c && p && c.benchmark_id === p.benchmark_id && c.inception_date === p.inception_date && c.first_date === p.first_date && c.as_of === p.as_of;
+    const same = c && p && c.benchmark_id === p.benchmark_id && c.inception === p.inception && c.first === p.first && c.as_of === p.as_of;
     if (!same) continue;
     twins.add(entityKey('client', client));
     twinsOf.set(entityKey('portfolio', portfolio), [...(twinsOf.get(entityKey('portfolio', portfolio)) ?? []), client]);
@@ -86,59 +109,61 @@ export async function computeMetrics(
 
   // The periods of each entity, and the stored months their opening points are in: months this run rewrote come from
   // this transaction, earlier ones (unchanged) from the reader when there is one.
-  const work = new Map<string, { e: EntityRow; specs: PeriodSpan[]; pending: number }>();
-  const wanted = new Map<string, [string, number, number]>();
-  const early = new Map<string, [string, number, number]>();
+  const work = new Map<string, Work>();
+  const byType = new Map<string, Map<number, Work>>();
+  const workOf = (type: string, id: number) => byType.get(type)?.get(id);
+  const wanted: [string, number, number][] = [];
+  const early: [string, number, number][] = [];
   for (const e of entities) {
     const key = entityKey(e.entity_type, e.entity_id);
-    if (!e.as_of || !e.inception_date || twins.has(key)) continue;
-    const w = { e, specs: periodRanges(e.as_of, e.inception_date), pending: 0 };
+    if (e.as_of === null || e.inception === null || twins.has(key)) continue;
+    const w: Work = {
+      key,
+      e,
+      bench: e.benchmark_id === null ? undefined : benches.get(e.benchmark_id),
+      specs: periodRanges(e.as_of, e.inception),
+      months: new Map(),
+      known: openings?.get(key),
+      pending: 0,
+      twins: twinsOf.get(key) ?? [],
+    };
     work.set(key, w);
+    let ids = byType.get(e.entity_type);
+    if (!ids) byType.set(e.entity_type, (ids = new Map()));
+    ids.set(e.entity_id, w);
+    const asked: number[] = [];
     const want = (day: number) => {
       const m = monthStart(day);
-      const k = `${key}:${m}`;
-      if (wanted.has(k) || early.has(k)) return;
-      (reader && m < e.recomputed_from ? early : wanted).set(k, [e.entity_type, e.entity_id, m]);
-      if (reader && m < e.recomputed_from) w.pending++;
+      if (asked.includes(m)) return;
+      asked.push(m);
+      if (reader && m < e.recomputed_from) {
+        early.push([e.entity_type, e.entity_id, m]);
+        w.pending++;
+      } else wanted.push([e.entity_type, e.entity_id, m]);
     };
-    if (!finals.has(key)) want(toDayNumber(e.as_of));
-    const known = openings?.get(key);
+    if (!finals.has(key)) want(e.as_of);
     for (const r of w.specs) {
       // Before the first row there is no opening state to look up (SI opens at zero).
-      if (e.first_date !== null && r.from >= e.first_date && !known?.has(toDayNumber(r.from))) want(toDayNumber(r.from));
+      if (e.first !== null && r.from >= e.first && !w.known?.has(r.from)) want(r.from);
     }
   }
   if (!work.size) return 0;
 
-  const months = new Map<string, MonthRow>();
-  await monthsAtOrBefore(tx, kind, [...wanted.values()], (want, row) => months.set(`${row.type}:${row.id}:${want}`, row));
-  const benchDaysOf = (e: EntityRow) => (e.benchmark_id === null ? undefined : benches.get(e.benchmark_id));
-  /** The entity's state after its last row on or before `day`, or null when it has none. */
-  const stateAt = (e: EntityRow, day: number): SeriesCheckpoint | null => {
-    const known = openings?.get(entityKey(e.entity_type, e.entity_id))?.get(day);
-    if (known !== undefined) return known;
-    const row = months.get(`${e.entity_type}:${e.entity_id}:${monthStart(day)}`);
-    if (!row) return null;
-    const s = new SeriesState(row.c, benchDaysOf(e)).replay(row, day);
-    return s.date === null ? null : s;
+  const received = (t: string, id: number, m: number) => {
+    const w = workOf(t, id);
+    return !w || w.months.has(m);
   };
-
-  /** The benchmark's last row on or before `date` (its date and log growth). */
-  const benchSeen = new Map<string, { date: string; lg: number } | null>();
-  const benchAt = (id: number | null, date: string): { date: string; lg: number } | null => {
-    const k = `${id}:${date}`;
-    let hit = benchSeen.get(k);
-    if (hit === undefined) {
-      hit = null;
-      const b = id === null ? undefined : benches.get(id);
-      for (let i = b ? Math.min(toDayNumber(date) - b.first, b.lg.length - 1) : -1; i >= 0; i--) {
-        if (Number.isNaN(b!.lg[i]!)) continue;
-        hit = { date: fromDayNumber(b!.first + i), lg: b!.lg[i]! };
-        break;
-      }
-      benchSeen.set(k, hit);
-    }
-    return hit;
+  await monthsAtOrBefore(tx, kind, wanted, (want, row) => workOf(row.type, row.id)?.months.set(want, row), received);
+  /** One state for the opening lookups (each is used up before the next). */
+  const scratch = new SeriesState(START, undefined);
+  /** The entity's state after its last row on or before `day` (in `into`), or null when it has none. */
+  const stateAt = (w: Work, day: number, into: SeriesState): SeriesCheckpoint | null => {
+    const known = w.known?.get(day);
+    if (known !== undefined) return known;
+    const row = w.months.get(monthStart(day));
+    if (!row) return null;
+    into.reset(row.c, w.bench).replay(row, day);
+    return into.date === null ? null : into;
   };
 
   // Flows of the touched entities, for XIRR. Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
@@ -146,62 +171,76 @@ export async function computeMetrics(
 
   const out = new TableStream(tx, kind, 'analytics_metrics', METRIC_COLUMNS);
   let written = 0;
-  const computeEntity = (key: string) => {
-    const w = work.get(key)!;
+  const computeEntity = (w: Work) => {
     const e = w.e;
-    const end: SeriesCheckpoint | null = finals.get(key) ?? stateAt(e, toDayNumber(e.as_of!));
-    const closing = end && end.date !== null ? pointOf(end) : null;
+    const end: SeriesCheckpoint | null = finals.get(w.key) ?? stateAt(w, e.as_of!, new SeriesState(START, undefined));
+    if (end === null || end.date === null) return done(w);
+    const entityFlows = flows.get(w.key);
     for (const s of w.specs) {
-      const base = e.first_date !== null && s.from >= e.first_date ? stateAt(e, toDayNumber(s.from)) : null;
-      const bb = benchAt(e.benchmark_id, s.from);
-      const be = benchAt(e.benchmark_id, s.to);
-      const row: PeriodRow = {
-        entity_type: e.entity_type,
-        entity_id: e.entity_id,
-        period: s.period,
-        from_date: s.from,
-        to_date: s.to,
-        days: s.days,
-        benchmark_id: e.benchmark_id,
-        inception_date: e.inception_date!,
-        base: base && pointOf(base),
-        end: closing,
-        bench_from: bb?.lg ?? null,
-        bench_from_date: bb?.date ?? null,
-        bench_to: be?.lg ?? null,
-        bench_to_date: be?.date ?? null,
-      };
-      const computed = metricRow(row, base, end!, flows.get(key));
-      if (!computed) continue;
-      out.row(computed);
+      const base = e.first !== null && s.from >= e.first ? stateAt(w, s.from, scratch) : null;
+      const benchFrom = benchIndexAtOrBefore(w.bench, s.from);
+      const benchTo = benchIndexAtOrBefore(w.bench, s.to);
+      const rate = riskFreeOn(s.to);
+      const m = periodStats(
+        {
+          period: s.period,
+          from: s.from,
+          inception: e.inception!,
+          days: s.days,
+          base,
+          end,
+          benchFrom: benchFrom < 0 ? null : w.bench!.lg[benchFrom]!,
+          benchFromDay: benchFrom < 0 ? null : w.bench!.first + benchFrom,
+          benchTo: benchTo < 0 ? null : w.bench!.lg[benchTo]!,
+          benchToDay: benchTo < 0 ? null : w.bench!.first + benchTo,
+        },
+        rate.perDay,
+      );
+      if (m === null) continue;
+      // The flows after the opening row, up to the closing row.
+      const lo = entityFlows && base?.date != null ? lastIndexAtOrBefore(entityFlows.days, base.date, (d) => d) + 1 : 0;
+      const hi = entityFlows ? lastIndexAtOrBefore(entityFlows.days, end.date, (d) => d) + 1 : 0;
+      let net = 0;
+      for (let i = lo; i < hi; i++) net += entityFlows!.paise[i]!;
+      out.row([
+        e.entity_type, e.entity_id, s.period, s.to, s.from, s.to, s.days, m.twrr, m.twrr_annualized, m.reported_return,
+        periodXirr(s.from, base, end, entityFlows, lo, hi), e.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
+        m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
+        m.information_ratio, m.max_drawdown, rate.annual, base?.value ?? 0, end.value, net, method,
+      ]);
       written++;
-      for (const client of twinsOf.get(key) ?? []) {
+      for (const client of w.twins) {
         out.repeatLast(['client', client]);
         written++;
       }
     }
-    work.delete(key);
+    done(w);
+  };
+  const done = (w: Work) => {
+    work.delete(w.key);
+    byType.get(w.e.entity_type)!.delete(w.e.entity_id);
   };
   await out.complete(async () => {
-    for (const [key, w] of work) {
+    for (const w of [...work.values()]) {
       if (w.pending !== 0) continue;
-      computeEntity(key);
+      computeEntity(w);
       await out.pump();
     }
-    if (early.size) {
+    if (early.length) {
       // A reserved connection has no begin(): its own transaction by hand (the lookup keys' temporary table lives in it).
       await reader!.unsafe('begin');
       try {
         await monthsAtOrBefore(
           reader!,
           kind,
-          [...early.values()],
+          early,
           (want, row) => {
-            const key = entityKey(row.type, row.id);
-            months.set(`${key}:${want}`, row);
-            const w = work.get(key);
-            if (w && --w.pending === 0) computeEntity(key);
+            const w = workOf(row.type, row.id);
+            if (!w) return;
+            w.months.set(want, row);
+            if (--w.pending === 0) computeEntity(w);
           },
+          received,
           () => out.pump(),
         );
       } finally {
@@ -209,33 +248,24 @@ export async function computeMetrics(
       }
     }
     // Entities with a wanted month that has no row at or before it (their opening is null).
-    for (const key of [...work.keys()]) computeEntity(key);
+    for (const w of [...work.values()]) computeEntity(w);
   });
   return written;
+}
 
-  /** A period's row; `base` and `end`: the opening and closing states (values in paise). */
-  function metricRow(row: PeriodRow, base: SeriesCheckpoint | null, end: SeriesCheckpoint, entityFlows: FlowList | undefined): Row | null {
-    if (!row.end?.date) return null;
-    const rfAnnual = yieldAt(row.to_date);
-    const m = computePeriodMetrics(row, riskFreePerDay(rfAnnual));
-    if (m === null) return null;
-    // The flows after the opening row, up to the closing row.
-    const lo = entityFlows && base?.date != null ? lastIndexAtOrBefore(entityFlows.days, base.date, (d) => d) + 1 : 0;
-    const hi = entityFlows ? lastIndexAtOrBefore(entityFlows.days, end.date!, (d) => d) + 1 : 0;
-    let net = 0;
-    for (let i = lo; i < hi; i++) net += entityFlows!.paise[i]!;
-    return [
-      row.entity_type, row.entity_id, row.period, row.to_date, row.from_date, row.to_date, row.days, m.twrr, m.twrr_annualized,
-      m.reported_return, periodXirr(row, entityFlows, lo, hi), row.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
-      m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
-      m.information_ratio, m.max_drawdown, rfAnnual, base?.value ?? 0, end.value, net, method,
-    ];
-  }
+/** The index of the benchmark's last row on or before `day` (its day is first + index), −1 when none. */
+function benchIndexAtOrBefore(b: BenchmarkDays | undefined, day: number): number {
+  if (!b) return -1;
+  for (let i = Math.min(day - b.first, b.lg.length - 1); i >= 0; i--) if (!Number.isNaN(b.lg[i]!)) return i;
+  return -1;
 }
 
 /** The flows of the entities in dirty_entities, as stored. */
 async function touchedFlows(tx: TransactionSql, kind: StoreKind): Promise<EntityFlows> {
   const flows: EntityFlows = new Map();
+  let type = '';
+  let id = NaN;
+  let list: FlowList = { days: [], paise: [] };
   await readRows(
     tx,
     kind,
@@ -244,9 +274,12 @@ async function touchedFlows(tx: TransactionSql, kind: StoreKind): Promise<Entity
      order by f.entity_type, f.entity_id, f.value_date`,
     [['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['amount', 'paise']],
     (cells) => {
-      const k = entityKey(cells[0] as string, cells[1] as number);
-      let list = flows.get(k);
-      if (!list) flows.set(k, (list = { days: [], paise: [] }));
+      // Rows come entity by entity.
+      if (cells[1] !== id || cells[0] !== type) {
+        type = cells[0] as string;
+        id = cells[1] as number;
+        flows.set(entityKey(type, id), (list = { days: [], paise: [] }));
+      }
       list.days.push(cells[2] as number);
       list.paise.push(cells[3] as number);
     },
@@ -254,24 +287,25 @@ async function touchedFlows(tx: TransactionSql, kind: StoreKind): Promise<Entity
   return flows;
 }
 
-interface PeriodSpan {
+/** A complete named period over day numbers. */
+interface PeriodDays {
   period: string;
-  from: string;
-  to: string;
+  from: number;
+  to: number;
   days: number;
 }
 
 /** Entities share as-of dates and inceptions: each pair's complete named periods are worked out once. */
-const rangeCache = new Map<string, PeriodSpan[]>();
-function periodRanges(asOf: string, inception: string): PeriodSpan[] {
+const rangeCache = new Map<string, PeriodDays[]>();
+function periodRanges(asOf: number, inception: number): PeriodDays[] {
   const k = `${asOf}:${inception}`;
   let ranges = rangeCache.get(k);
   if (!ranges) {
     if (rangeCache.size > 50_000) rangeCache.clear();
     ranges = [];
     for (const p of NAMED_PERIODS) {
-      const range = periodRange(p, asOf, inception);
-      if (range?.complete) ranges.push({ period: p, from: range.from, to: range.to, days: range.days });
+      const range = periodRange(p, fromDayNumber(asOf), fromDayNumber(inception));
+      if (range?.complete) ranges.push({ period: p, from: toDayNumber(range.from), to: toDayNumber(range.to), days: range.days });
     }
     rangeCache.set(k, ranges);
   }
@@ -280,37 +314,20 @@ function periodRanges(asOf: string, inception: string): PeriodSpan[] {
 
 /** The days whose closing state opens a standard period of an entity with this as-of date and inception. */
 export function openingDays(asOf: number, inception: string): number[] {
-  return [...new Set(periodRanges(fromDayNumber(asOf), inception).map((r) => toDayNumber(r.from)))].sort((a, b) => a - b);
-}
-
-function pointOf(s: SeriesCheckpoint): SeriesPoint {
-  return {
-    date: fromDayNumber(s.date!),
-    value: paiseToDecimal(s.value),
-    log_growth: s.lg,
-    n: s.n,
-    s_r: s.s_r,
-    s_r2: s.s_r2,
-    s_dn2: s.s_dn2,
-    pn: s.pn,
-    s_pr: s.s_pr,
-    s_pr2: s.s_pr2,
-    s_b: s.s_b,
-    s_b2: s.s_b2,
-    s_rb: s.s_rb,
-    max_drawdown: s.mdd,
-  };
+  return [...new Set(periodRanges(asOf, toDayNumber(inception)).map((r) => r.from))].sort((a, b) => a - b);
 }
 
 /**
  * For each (entity, month): the entity's stored month of that month, else its last one before it, given to `onRow` with
- * the month asked for. `q` is a transaction (the lookup keys go through a temporary table).
+ * the month asked for. `received(type, id, month)` tells whether a month has come (or is no longer needed). `q` is a
+ * transaction (the lookup keys go through a temporary table).
  */
 async function monthsAtOrBefore(
   q: Queryable,
   kind: StoreKind,
   wanted: [string, number, number][],
   onRow: (want: number, row: MonthRow) => void,
+  received: (type: string, id: number, month: number) => boolean,
   afterChunk?: () => Promise<void>,
 ): Promise<void> {
   if (!wanted.length) return;
@@ -323,7 +340,6 @@ async function monthsAtOrBefore(
   // Nearly every entity has a row in the month itself: an equality probe each (cheaper than a backward scan with a
   // limit), then the last month before it for the few that have none.
   await fill(wanted);
-  const found = new Set<string>();
   await readRows(
     q,
     kind,
@@ -332,12 +348,11 @@ async function monthsAtOrBefore(
     MONTH_READ_COLUMNS,
     (cells) => {
       const row = monthRowOf(cells);
-      found.add(`${row.type}:${row.id}:${row.month}`);
       onRow(row.month, row);
     },
     afterChunk,
   );
-  const missing = wanted.filter(([type, id, month]) => !found.has(`${type}:${id}:${month}`));
+  const missing = wanted.filter(([type, id, month]) => !received(type, id, month));
   if (!missing.length) return;
   await q.unsafe(`truncate metric_months`);
   await fill(missing);
@@ -354,31 +369,32 @@ async function monthsAtOrBefore(
 }
 
 /**
- * XIRR over a period from the investor's side: the opening value invested at the base date, each external flow on its
- * valuation date (corpus in = paid by the client, negative), the closing value received at the end. The entity's flows
- * [lo, hi) are those after the opening row, up to the closing row.
+ * XIRR over a period from the investor's side: the opening value invested at the period's start, each external flow on
+ * its valuation date (corpus in = paid by the client, negative), the closing value received at the end. The entity's
+ * flows [lo, hi) are those after the opening row, up to the closing row. Values in paise (rupees = paise / 100, the
+ * same double as the decimal string's).
  */
-function periodXirr(row: PeriodRow, flows: FlowList | undefined, lo: number, hi: number): number | null {
-  const end = row.end!;
+function periodXirr(from: number, base: SeriesCheckpoint | null, end: SeriesCheckpoint, flows: FlowList | undefined, lo: number, hi: number): number | null {
+  const opening = base ? base.value / 100 : 0;
+  const closing = end.value / 100;
   // Without flows in between, the rate solving opening → closing is (closing / opening)^(365 / days) − 1 exactly.
-  if (hi <= lo && row.base && Number(row.base.value) > 0 && Number(end.value) > 0 && end.date > row.from_date) {
-    const days = toDayNumber(end.date) - toDayNumber(row.from_date);
-    const rate = Math.pow(Number(end.value) / Number(row.base.value), DAYS_PER_YEAR / days) - 1;
+  if (hi <= lo && opening > 0 && closing > 0 && end.date! > from) {
+    const rate = Math.pow(closing / opening, DAYS_PER_YEAR / (end.date! - from)) - 1;
     if (Number.isFinite(rate)) return rate;
   }
-  const opening = row.base && Number(row.base.value) !== 0 ? 1 : 0;
-  const days = new Float64Array(opening + hi - lo + 1);
+  const first = opening !== 0 ? 1 : 0;
+  const days = new Float64Array(first + hi - lo + 1);
   const amounts = new Float64Array(days.length);
-  if (opening) {
-    days[0] = toDayNumber(row.from_date);
-    amounts[0] = -Number(row.base!.value);
+  if (first) {
+    days[0] = from;
+    amounts[0] = -opening;
   }
   for (let i = lo; i < hi; i++) {
-    days[opening + i - lo] = flows!.days[i]!;
-    amounts[opening + i - lo] = -flows!.paise[i]! / 100;
+    days[first + i - lo] = flows!.days[i]!;
+    amounts[first + i - lo] = -flows!.paise[i]! / 100;
   }
-  days[days.length - 1] = toDayNumber(end.date);
-  amounts[days.length - 1] = Number(end.value);
+  days[days.length - 1] = end.date!;
+  amounts[days.length - 1] = closing;
   try {
     return xirrOfDays(days, amounts);
   } catch (err) {

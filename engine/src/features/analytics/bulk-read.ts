@@ -108,7 +108,7 @@ const HEADER = 19;
 /** PostgreSQL's binary COPY format, parsed across chunk boundaries (a row is decoded once all its bytes are in). */
 const EMPTY = Buffer.alloc(0);
 
-class BinaryCopyParser {
+export class BinaryCopyParser {
   private rest: Buffer = EMPTY;
   private headerDone = false;
   private done = false;
@@ -121,13 +121,32 @@ class BinaryCopyParser {
   ) {}
 
   push(chunk: Buffer): void {
-    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
     let pos = 0;
-    if (!this.headerDone) {
-      if (buf.length < HEADER) {
-        this.rest = buf;
-        return;
+    if (this.rest.length) {
+      // Finish the row begun in the last chunk with as few of this chunk's bytes as it needs: joining whole chunks
+      // copied every byte read once more.
+      const restLength = this.rest.length;
+      for (let take = Math.min(chunk.length, Math.max(restLength, 4096)); ; take = Math.min(chunk.length, take * 2)) {
+        const head = Buffer.concat([this.rest, chunk.subarray(0, take)]);
+        const end = this.parse(head, 0);
+        if (end > 0) {
+          pos = end - restLength;
+          break;
+        }
+        if (take === chunk.length) {
+          this.rest = head;
+          return;
+        }
       }
+    }
+    const end = this.parse(chunk, pos);
+    this.rest = end < chunk.length ? Buffer.from(chunk.subarray(end)) : EMPTY;
+  }
+
+  /** Decodes the complete rows (and header, trailer) in `buf` from `pos`; returns where the first incomplete one starts. */
+  private parse(buf: Buffer, pos: number): number {
+    if (!this.headerDone) {
+      if (buf.length < HEADER || buf.length < HEADER + buf.readInt32BE(15)) return pos;
       // 11-byte signature, flags, header extension length, extension.
       pos = HEADER + buf.readInt32BE(15);
       this.headerDone = true;
@@ -173,7 +192,7 @@ class BinaryCopyParser {
       this.onRow(this.cells);
       pos = end;
     }
-    this.rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : EMPTY;
+    return pos;
   }
 
   finish(): void {

@@ -1,4 +1,5 @@
 import { DAYS_PER_YEAR, TRADING_DAYS_PER_YEAR } from '../../analytics/index.js';
+import { toDayNumber } from '../../analytics/shared/iso-date.js';
 
 /** Running count and sums of daily returns r (and of (r, b) pairs with the benchmark's b), since inception. */
 export interface RunningSums {
@@ -41,7 +42,7 @@ export interface PeriodRow {
   bench_to_date: string | null;
 }
 
-export interface PeriodMetrics {
+export interface PeriodStats {
   twrr: number;
   twrr_annualized: number | null;
   reported_return: number;
@@ -59,12 +60,36 @@ export interface PeriodMetrics {
   tracking_error: number | null;
   information_ratio: number | null;
   max_drawdown: number | null;
+}
+
+export interface PeriodMetrics extends PeriodStats {
   opening_value: string;
   closing_value: string;
 }
 
+/** A row's running figures as the statistics need them: its day number, log growth, max drawdown and sums. */
+export interface RunningPoint extends RunningSums {
+  date: number | null;
+  lg: number;
+  mdd: number;
+}
+
+/** A period over day numbers (see PeriodRow); the benchmark's log growth at its last day on or before each end. */
+export interface PeriodSpan {
+  period: string;
+  from: number;
+  inception: number;
+  days: number;
+  base: RunningPoint | null;
+  end: RunningPoint | null;
+  benchFrom: number | null;
+  benchFromDay: number | null;
+  benchTo: number | null;
+  benchToDay: number | null;
+}
+
 const N = TRADING_DAYS_PER_YEAR;
-const ZERO: Omit<SeriesPoint, 'date' | 'value'> = { log_growth: 0, n: 0, s_r: 0, s_r2: 0, s_dn2: 0, pn: 0, s_pr: 0, s_pr2: 0, s_b: 0, s_b2: 0, s_rb: 0, max_drawdown: 0 };
+const ZERO: RunningPoint = { date: null, lg: 0, n: 0, s_r: 0, s_r2: 0, s_dn2: 0, pn: 0, s_pr: 0, s_pr2: 0, s_b: 0, s_b2: 0, s_rb: 0, mdd: 0 };
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 const annualise = (r: number, days: number) => (days >= DAYS_PER_YEAR ? Math.pow(1 + r, DAYS_PER_YEAR / days) - 1 : null);
@@ -82,28 +107,50 @@ function sampleStd(n: number, sum: number, sumSq: number): number | null {
   return std <= 1e-7 * rms || std < 1e-15 ? 0 : std;
 }
 
+/** computePeriodMetrics over stored rows as read (ISO dates, decimal values): the report's path. */
+export function computePeriodMetrics(row: PeriodRow, rf: number): PeriodMetrics | null {
+  const point = (p: SeriesPoint | null): RunningPoint | null => p && { ...p, date: toDayNumber(p.date), lg: p.log_growth, mdd: p.max_drawdown };
+  const stats = periodStats(
+    {
+      period: row.period,
+      from: toDayNumber(row.from_date),
+      inception: toDayNumber(row.inception_date),
+      days: row.days,
+      base: point(row.base),
+      end: point(row.end),
+      benchFrom: row.bench_from,
+      benchFromDay: row.bench_from_date === null ? null : toDayNumber(row.bench_from_date),
+      benchTo: row.bench_to,
+      benchToDay: row.bench_to_date === null ? null : toDayNumber(row.bench_to_date),
+    },
+    rf,
+  );
+  return stats && { ...stats, opening_value: row.base?.value ?? '0', closing_value: row.end!.value };
+}
+
 /**
  * A period's figures from two stored rows: the opening row (base) and the closing row (end). The running sums make
  * every statistic O(1): the figures over the sub-periods in (base, end] are differences of the two rows' sums.
  * Same rules as the pure periodReturn (null: no valuation in the period, no opening valuation after inception, no
  * computable sub-period) and returnsStats (empyrical definitions; MAR 0; rf per day). Max drawdown only for SI.
  */
-export function computePeriodMetrics(row: PeriodRow, rf: number): PeriodMetrics | null {
-  const end = row.end;
-  if (end === null || end.date <= row.from_date) return null;
-  const base = row.base;
-  if (base === null && row.from_date > dayBefore(row.inception_date)) return null;
-  const b = base ?? { ...ZERO, date: row.from_date, value: '0' };
+export function periodStats(p: PeriodSpan, rf: number): PeriodStats | null {
+  const end = p.end;
+  if (end === null || end.date === null || end.date <= p.from) return null;
+  const base = p.base;
+  // No opening row: only a period opening before inception starts from zero.
+  if (base === null && p.from >= p.inception) return null;
+  const b = base ?? ZERO;
   const n = end.n - b.n;
   if (n <= 0) return null;
 
-  const twrr = Math.exp(end.log_growth - b.log_growth) - 1;
-  const twrrAnnualized = annualise(twrr, row.days);
+  const twrr = Math.exp(end.lg - b.lg) - 1;
+  const twrrAnnualized = annualise(twrr, p.days);
   let benchmarkReturn: number | null = null;
-  if (row.bench_from !== null && row.bench_to !== null && row.bench_to_date !== null && row.bench_from_date !== null && row.bench_to_date > row.bench_from_date) {
-    benchmarkReturn = Math.exp(row.bench_to - row.bench_from) - 1;
+  if (p.benchFrom !== null && p.benchTo !== null && p.benchToDay !== null && p.benchFromDay !== null && p.benchToDay > p.benchFromDay) {
+    benchmarkReturn = Math.exp(p.benchTo - p.benchFrom) - 1;
   }
-  const benchmarkAnnualized = benchmarkReturn === null ? null : annualise(benchmarkReturn, row.days);
+  const benchmarkAnnualized = benchmarkReturn === null ? null : annualise(benchmarkReturn, p.days);
   const reported = twrrAnnualized ?? twrr;
   const benchmarkReported = benchmarkReturn === null ? null : (benchmarkAnnualized ?? benchmarkReturn);
 
@@ -159,14 +206,6 @@ export function computePeriodMetrics(row: PeriodRow, rf: number): PeriodMetrics 
     alpha,
     tracking_error: te,
     information_ratio: ir,
-    max_drawdown: row.period === 'SI' && base === null ? end.max_drawdown : null,
-    opening_value: base?.value ?? '0',
-    closing_value: end.value,
+    max_drawdown: p.period === 'SI' && base === null ? end.mdd : null,
   };
-}
-
-function dayBefore(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
 }

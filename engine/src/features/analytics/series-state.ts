@@ -84,9 +84,30 @@ export class SeriesState implements SeriesCheckpoint {
 
   constructor(
     from: Readonly<SeriesCheckpoint>,
-    private readonly bench: BenchmarkDays | undefined,
+    private bench: BenchmarkDays | undefined,
   ) {
     Object.assign(this, from);
+  }
+
+  /** Starts over from `from` with the given benchmark (one state reused for many lookups). */
+  reset(from: Readonly<SeriesCheckpoint>, bench: BenchmarkDays | undefined): this {
+    this.bench = bench;
+    this.date = from.date;
+    this.value = from.value;
+    this.lg = from.lg;
+    this.n = from.n;
+    this.s_r = from.s_r;
+    this.s_r2 = from.s_r2;
+    this.s_dn2 = from.s_dn2;
+    this.pn = from.pn;
+    this.s_pr = from.s_pr;
+    this.s_pr2 = from.s_pr2;
+    this.s_b = from.s_b;
+    this.s_b2 = from.s_b2;
+    this.s_rb = from.s_rb;
+    this.peak = from.peak;
+    this.mdd = from.mdd;
+    return this;
   }
 
   /** The row of `day` with its value and flow (paise); returns its daily return (NaN for null). */
