@@ -95,7 +95,7 @@ async function generateBook(sql: postgres.Sql) {
     union all select id, 'OUT-' || id, date '2025-06-30', 'CS-', -250000 from portfolios where id % 7 = 0 and inception_date < '2025-06-01'`;
   // Analytics rows as the worker stores them (engine/src/features/analytics/README.md): 1Y and SI per portfolio and client, firm series.
   await sql`
-    insert into analytics_metrics (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, twrr_annualized, reported_return, xirr,
+    insert into analytics_metrics_stored (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, twrr_annualized, reported_return, xirr,
       benchmark_return, benchmark_reported, excess_return, annual_volatility, sharpe, closing_value, method)
     select e.t, e.id, per.p, '2025-11-30', case per.p when '1Y' then date '2024-11-30' else e.since end, '2025-11-30',
       case per.p when '1Y' then 365 else '2025-11-30'::date - e.since end,

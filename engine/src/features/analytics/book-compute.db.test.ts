@@ -257,6 +257,37 @@ describe('aggregates pool values and flows like compositeTwrr', () => {
 });
 
 describe('incremental recompute', () => {
+  /** The stored series and metrics (twins read through) as they are, then after a full rebuild: the same. */
+  const expectSameAsFullRebuild = async () => {
+    const sql = t.db.sql;
+    const snapshot = async () => ({
+      series: await sql`select entity_type, entity_id, value_date::text, value::text, net_flow::text, daily_return, log_growth, benchmark_return, n, s_r, s_rb, max_drawdown
+                        from analytics_series order by 1, 2, 3`,
+      metrics: await sql`select entity_type, entity_id, period, as_of::text, twrr, reported_return, xirr, benchmark_return, sharpe, beta, tracking_error
+                         from analytics_metrics order by 1, 2, 3`,
+      entities: await sql`select entity_type, entity_id, benchmark_id, first_date::text, as_of::text, last_value::text, twin_of from analytics_entities order by 1, 2`,
+    });
+    const incremental = await snapshot();
+    const full = await computeBook(sql, { full: true, kind: t.db.kind });
+    expect(full.mode).toBe('full');
+    const rebuilt = await snapshot();
+    expect(incremental.entities).toEqual(rebuilt.entities);
+    expect(incremental.series.length).toBe(rebuilt.series.length);
+    expect(incremental.metrics.length).toBe(rebuilt.metrics.length);
+    for (const [i, a] of incremental.series.entries()) {
+      const b = rebuilt.series[i]!;
+      expect([a.entity_type, a.entity_id, a.value_date, a.value, a.net_flow, a.daily_return, a.benchmark_return, a.n]).toEqual([
+        b.entity_type, b.entity_id, b.value_date, b.value, b.net_flow, b.daily_return, b.benchmark_return, b.n,
+      ]);
+      close(a.log_growth as number, b.log_growth as number, 1e-12);
+      close(a.s_rb as number, b.s_rb as number, 1e-12);
+    }
+    for (const [i, a] of incremental.metrics.entries()) {
+      const b = rebuilt.metrics[i]!;
+      expect([a.entity_type, a.entity_id, a.period, a.as_of]).toEqual([b.entity_type, b.entity_id, b.period, b.as_of]);
+      for (const k of ['twrr', 'reported_return', 'xirr', 'benchmark_return', 'sharpe', 'beta', 'tracking_error']) close(a[k] as number | null, b[k] as number | null, 1e-9);
+    }
+  };
   it('after one more day, a back-dated correction and a new flow, equals a full rebuild', async () => {
     const sql = t.db.sql;
     const next = '2025-01-01';
@@ -273,34 +304,27 @@ describe('incremental recompute', () => {
     const inc = await computeBook(sql, { kind: t.db.kind });
     expect(inc.mode).toBe('incremental');
     expect(inc.portfolios).toBe(5);
-    const snapshot = async () => ({
-      series: await sql`select entity_type, entity_id, value_date::text, value::text, net_flow::text, daily_return, log_growth, benchmark_return, n, s_r, s_rb, max_drawdown
-                        from analytics_series order by 1, 2, 3`,
-      metrics: await sql`select entity_type, entity_id, period, as_of::text, twrr, reported_return, xirr, benchmark_return, sharpe, beta, tracking_error
-                         from analytics_metrics order by 1, 2, 3`,
-    });
-    const incremental = await snapshot();
-    const full = await computeBook(sql, { full: true, kind: t.db.kind });
-    expect(full.mode).toBe('full');
-    const rebuilt = await snapshot();
-    expect(incremental.series.length).toBe(rebuilt.series.length);
-    expect(incremental.metrics.length).toBe(rebuilt.metrics.length);
-    for (const [i, a] of incremental.series.entries()) {
-      const b = rebuilt.series[i]!;
-      expect([a.entity_type, a.entity_id, a.value_date, a.value, a.net_flow, a.daily_return, a.benchmark_return, a.n]).toEqual([
-        b.entity_type, b.entity_id, b.value_date, b.value, b.net_flow, b.daily_return, b.benchmark_return, b.n,
-      ]);
-      close(a.log_growth as number, b.log_growth as number, 1e-12);
-      close(a.s_rb as number, b.s_rb as number, 1e-12);
-    }
-    for (const [i, a] of incremental.metrics.entries()) {
-      const b = rebuilt.metrics[i]!;
-      expect([a.entity_type, a.entity_id, a.period, a.as_of]).toEqual([b.entity_type, b.entity_id, b.period, b.as_of]);
-      for (const k of ['twrr', 'reported_return', 'xirr', 'benchmark_return', 'sharpe', 'beta', 'tracking_error']) close(a[k] as number | null, b[k] as number | null, 1e-9);
-    }
+    await expectSameAsFullRebuild();
     // Nothing left to do: a second incremental run touches nothing.
     const idle = await computeBook(sql, {});
     expect([idle.portfolios, idle.groups, idle.seriesRows, idle.metricRows]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('a client left with one portfolio becomes its twin, one given a second is pooled and stored again', async () => {
+    const sql = t.db.sql;
+    const [tc1, tc2, tp3] = [await idOf('clients', 'client_code', 'TC1'), await idOf('clients', 'client_code', 'TC2'), await idOf('portfolios', 'portfolio_code', 'TP3')];
+    const twinOf = async (id: number) => (await sql<{ twin_of: number | null }[]>`select twin_of from analytics_entities where entity_type = 'client' and entity_id = ${id}`)[0]!.twin_of;
+    const storedMonths = async (id: number) => (await sql<{ n: number }[]>`select count(*)::int as n from analytics_series_months where entity_type = 'client' and entity_id = ${id}`)[0]!.n;
+    expect([await twinOf(tc1), await twinOf(tc2)]).toEqual([null, tp3]);
+    expect(await storedMonths(tc2)).toBe(0);
+    // TP2 moves from TC1 (left with TP1) to TC2 (now TP3 and TP2).
+    await sql`update portfolios set client_id = ${tc2} where portfolio_code = 'TP2'`;
+    const inc = await computeBook(sql, { kind: t.db.kind });
+    expect(inc.mode).toBe('incremental');
+    expect([await twinOf(tc1), await twinOf(tc2)]).toEqual([await idOf('portfolios', 'portfolio_code', 'TP1'), null]);
+    expect(await storedMonths(tc1)).toBe(0);
+    expect(await storedMonths(tc2)).toBeGreaterThan(12);
+    await expectSameAsFullRebuild();
   });
 });
 

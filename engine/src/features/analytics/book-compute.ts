@@ -112,7 +112,7 @@ export async function computeBook(
                         primary key (entity_type, entity_id)) on commit drop`);
       if (full) {
         // One streaming pass over the book (full-rebuild.ts) instead of level by level: same figures, far faster.
-        await tx.unsafe(`truncate analytics_series_months, analytics_flows, analytics_group_members, analytics_metrics, analytics_entities`);
+        await tx.unsafe(`truncate analytics_series_months, analytics_flows, analytics_group_members, analytics_metrics_stored, analytics_entities`);
         // Bulk load without the index, then build it once (a sort instead of a million index inserts).
         await tx.unsafe(`alter table analytics_series_months drop constraint analytics_series_months_pkey`);
         // On PostgreSQL the book streams in on a second connection while this one takes the months back.
@@ -202,6 +202,7 @@ export async function computeBook(
           where e.entity_type = aw.entity_type and e.entity_id = aw.entity_id and e.benchmark_id is distinct from aw.benchmark_id`);
         await tx.unsafe(`update dirty_entities d set from_date = aw.from_date from aw where aw.entity_type = d.entity_type and aw.entity_id = d.entity_id`);
         res.groups += (await tx.unsafe(`select 1 from aw`)).count;
+        if (level === 'client') await settleTwins(tx, METHOD);
         await tx.unsafe(`analyze aw`);
         await tx.unsafe(`analyze dirty_entities`);
         const computed = await recomputeLevel(
@@ -250,6 +251,40 @@ async function mostlyUncomputed(sql: Sql, dirty: number): Promise<boolean> {
     select (select count(*) from portfolios)::int as total,
            (select count(*) from analytics_entities where entity_type = 'portfolio' and as_of is not null)::int as computed`;
   return c !== undefined && 2 * dirty >= c.total && 2 * c.computed < c.total;
+}
+
+/**
+ * The clients in `aw` with a single portfolio are that portfolio's twins: their entity rows are the portfolio's (just
+ * saved) naming it, their months and metrics are read through to its rows; they leave `aw` (nothing to compute). A client
+ * that was stored until now (it had more portfolios) loses its stored months and flows (computeMetrics deletes every
+ * touched entity's metric rows).
+ */
+async function settleTwins(tx: Queryable, method: string): Promise<void> {
+  await tx.unsafe(`drop table if exists twins`);
+  await tx.unsafe(`
+    create temp table twins on commit drop as
+    select aw.entity_id as client, min(gm.member_id) as portfolio from aw
+    join analytics_group_members gm on gm.entity_type = 'client' and gm.entity_id = aw.entity_id
+    where aw.entity_type = 'client' group by aw.entity_id having count(*) = 1`);
+  for (const table of ['analytics_series_months', 'analytics_flows']) {
+    await tx.unsafe(`
+      delete from ${table} where ctid = any(array(
+        select x.ctid from twins t
+        join analytics_entities e on e.entity_type = 'client' and e.entity_id = t.client and e.twin_of is null
+        cross join lateral (select ctid from ${table} x where x.entity_type = 'client' and x.entity_id = t.client offset 0) x))`);
+  }
+  await tx.unsafe(
+    `insert into analytics_entities (entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, last_log_growth,
+                                     peak_log_growth, twin_of, method, computed_at)
+     select 'client', t.client, p.benchmark_id, p.inception_date, p.first_date, p.as_of, p.last_value, p.last_log_growth, p.peak_log_growth,
+            t.portfolio, $1, now()
+     from twins t join analytics_entities p on p.entity_type = 'portfolio' and p.entity_id = t.portfolio
+     on conflict (entity_type, entity_id) do update set benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date,
+       first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, last_log_growth = excluded.last_log_growth,
+       peak_log_growth = excluded.peak_log_growth, twin_of = excluded.twin_of, method = excluded.method, computed_at = now()`,
+    [method],
+  );
+  await tx.unsafe(`delete from aw using twins t where aw.entity_type = 'client' and aw.entity_id = t.client`);
 }
 
 /** SQL for (portfolio_id) rows of a group `d` (alias given) of the given level. */

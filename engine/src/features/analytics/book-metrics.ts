@@ -31,7 +31,6 @@ interface Work {
   known: Map<number, SeriesCheckpoint | null> | undefined;
   /** Months still to come from the reader. */
   pending: number;
-  twins: number[];
 }
 
 const METRIC_COLUMNS: Columns = [
@@ -74,10 +73,12 @@ export async function computeMetrics(
     select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date - date '1970-01-01' as inception,
            e.first_date - date '1970-01-01' as first, e.as_of - date '1970-01-01' as as_of,
            date_trunc('month', d.from_date)::date - date '1970-01-01' as recomputed_from
-    from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id`;
+    from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id
+    -- A single portfolio's client reads its figures through to the portfolio's (analytics_metrics): none of its own.
+    where e.twin_of is null`;
   // Deleted, not truncated, even when every entity is touched: TRUNCATE would lock readers out of the table until the
   // run commits (dashboards would stall for the seconds the metrics take); DELETE lets them read the old figures.
-  await tx`delete from analytics_metrics m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
+  await tx`delete from analytics_metrics_stored m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
   const rates = await tx<{ valid_from: number; annual_yield: string }[]>`
     select valid_from - date '1970-01-01' as valid_from, annual_yield::text from risk_free_rates order by valid_from`;
   let rf = { day: NaN, annual: 0, perDay: 0 };
@@ -90,23 +91,6 @@ export async function computeMetrics(
     return rf;
   };
 
-  // A client with a single portfolio has that portfolio's series (the same values, flows, benchmark and inception): its
-  // figures are the portfolio's, copied rather than computed twice.
-  const byKey = new Map(entities.map((e) => [entityKey(e.entity_type, e.entity_id), e]));
-  const twinsOf = new Map<string, number[]>();
-  const twins = new Set<string>();
-  for (const { client, portfolio } of await tx<{ client: number; portfolio: number }[]>`
-    select gm.entity_id as client, min(gm.member_id) as portfolio from analytics_group_members gm
-    join dirty_entities d on d.entity_type = 'client' and d.entity_id = gm.entity_id
-    where gm.entity_type = 'client' group by gm.entity_id having count(*) = 1`) {
-    const c = byKey.get(entityKey('client', client));
-    const p = byKey.get(entityKey('portfolio', portfolio));
-    const same = c && p && c.benchmark_id === p.benchmark_id && c.inception === p.inception && c.first === p.first && c.as_of === p.as_of;
-    if (!same) continue;
-    twins.add(entityKey('client', client));
-    twinsOf.set(entityKey('portfolio', portfolio), [...(twinsOf.get(entityKey('portfolio', portfolio)) ?? []), client]);
-  }
-
   // The periods of each entity, and the stored months their opening points are in: months this run rewrote come from
   // this transaction, earlier ones (unchanged) from the reader when there is one.
   const work = new Map<string, Work>();
@@ -116,7 +100,7 @@ export async function computeMetrics(
   const early: [string, number, number][] = [];
   for (const e of entities) {
     const key = entityKey(e.entity_type, e.entity_id);
-    if (e.as_of === null || e.inception === null || twins.has(key)) continue;
+    if (e.as_of === null || e.inception === null) continue;
     const w: Work = {
       key,
       e,
@@ -125,7 +109,6 @@ export async function computeMetrics(
       months: new Map(),
       known: openings?.get(key),
       pending: 0,
-      twins: twinsOf.get(key) ?? [],
     };
     work.set(key, w);
     let ids = byType.get(e.entity_type);
@@ -169,7 +152,7 @@ export async function computeMetrics(
   // Flows of the touched entities, for XIRR. Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
   const flows = opts.flows ?? (await touchedFlows(tx, kind));
 
-  const out = new TableStream(tx, kind, 'analytics_metrics', METRIC_COLUMNS);
+  const out = new TableStream(tx, kind, 'analytics_metrics_stored', METRIC_COLUMNS);
   let written = 0;
   const computeEntity = (w: Work) => {
     const e = w.e;
@@ -209,10 +192,6 @@ export async function computeMetrics(
         m.information_ratio, m.max_drawdown, rate.annual, base?.value ?? 0, end.value, net, method,
       ]);
       written++;
-      for (const client of w.twins) {
-        out.repeatLast(['client', client]);
-        written++;
-      }
     }
     done(w);
   };

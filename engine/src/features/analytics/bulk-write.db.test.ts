@@ -57,22 +57,4 @@ describe('writeRows', () => {
     expect(rows.map((r) => [r.label, r.n, r.d, r.amount, r.ratio === 0 ? 0 : r.ratio, r.paise])).toEqual(EXPECTED);
   });
 
-  it('repeats the last row under other first cells (the rest copied as encoded)', async () => {
-    const rows = await db.sql.begin(async (tx) => {
-      await tx`create temp table bw2 (label text, n integer, d date, amount numeric, ratio double precision, paise numeric(22, 2)) on commit drop`;
-      const out = new TableStream(tx, db.kind, 'bw2', COLUMNS);
-      await out.complete(async () => {
-        for (const row of ROWS) {
-          out.row(row);
-          out.repeatLast([`${row[0]} (twin)`, -(row[1] as number) - 1]);
-          await out.pump();
-        }
-      });
-      return tx<{ label: string; n: number; d: string | null; amount: string | null; ratio: number | null; paise: string | null }[]>`
-        select label, n, d::text, amount::text, ratio, paise::text from bw2`;
-    });
-    expect(rows.map((r) => [r.label, r.n, r.d, r.amount, r.ratio === 0 ? 0 : r.ratio, r.paise])).toEqual(
-      EXPECTED.flatMap((r) => [r, [`${r[0]} (twin)`, -(r[1] as number) - 1, ...r.slice(2)]]),
-    );
-  });
 });

@@ -68,15 +68,6 @@ export class TableStream {
     else this.rows.push(cells.map((x) => (x instanceof Float64Array ? x.slice() : x)));
   }
 
-  /**
-   * Another row equal to the last one but for its first cells (`first`), right after `row` (no `pump` between): on
-   * PostgreSQL the rest is copied as encoded.
-   */
-  repeatLast(first: Row): void {
-    if (this.out) this.out.repeatLast(first);
-    else this.rows.push([...first, ...this.rows[this.rows.length - 1]!.slice(first.length)]);
-  }
-
   async pump(): Promise<void> {
     if (this.out) {
       if (this.out.size < 1 << 20) return;
@@ -167,41 +158,16 @@ export class BinaryCopyWriter {
     this.int32(0);
   }
 
-  /** Where the last row starts. */
-  private lastRow = -1;
-
   row(row: Row): void {
     this.count++;
     this.ensure(2);
-    this.lastRow = this.pos;
     this.view.setInt16(this.pos, this.columns.length);
     this.pos += 2;
-    this.cells(row, 0, this.columns.length);
+    this.cells(row);
   }
 
-  /** See TableStream.repeatLast. */
-  repeatLast(first: Row): void {
-    if (this.lastRow < 0) throw new Error('no row to repeat');
-    let rest = this.lastRow + 2;
-    for (let j = 0; j < first.length; j++) {
-      const len = this.view.getInt32(rest);
-      rest += 4 + (len > 0 ? len : 0);
-    }
-    const end = this.pos;
-    this.count++;
-    this.ensure(2);
-    this.lastRow = this.pos;
-    this.view.setInt16(this.pos, this.columns.length);
-    this.pos += 2;
-    this.cells(first, 0, first.length);
-    // A reallocation keeps the bytes at their offsets.
-    this.ensure(end - rest);
-    this.buf.copy(this.buf, this.pos, rest, end);
-    this.pos += end - rest;
-  }
-
-  private cells(row: Row, from: number, to: number): void {
-    for (let j = from; j < to; j++) {
+  private cells(row: Row): void {
+    for (let j = 0; j < this.columns.length; j++) {
       const x = row[j] ?? null;
       if (x === null || (typeof x === 'number' && !Number.isFinite(x))) {
         this.ensure(4);
@@ -297,7 +263,6 @@ export class BinaryCopyWriter {
     this.buf = Buffer.allocUnsafe(this.buf.length);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     this.pos = 0;
-    this.lastRow = -1;
     return out;
   }
 

@@ -40,7 +40,7 @@ export async function rebuildAllSeries(
   const rmsOfTeam = new Map<number, number[]>();
   for (const t of teams) push(rmsOfTeam, t.entity_id, t.member_id);
   // A client with a single portfolio has that portfolio's series (same values, flows, benchmark and inception): its
-  // months are the portfolio's, written again under the client's key instead of pooled and computed a second time.
+  // twin, whose rows are read through to the portfolio's (analytics_months, analytics_metrics), not pooled and stored.
   const portfoliosOfClient = new Map<number, number>();
   for (const p of portfolios) portfoliosOfClient.set(p.client_id, (portfoliosOfClient.get(p.client_id) ?? 0) + 1);
   const strategies = await tx<{ id: number; benchmark_id: number | null }[]>`select id, benchmark_id from strategies`;
@@ -56,7 +56,7 @@ export async function rebuildAllSeries(
 
   const writer = new SeriesWriter(tx, kind);
   const entities: ComputedEntity[] = [];
-  /** Computes and writes an entity's series; `twin`: an entity with the same series (its months written again under its key). */
+  /** Computes and writes an entity's series; `twin`: a client whose series it is (its entity row names this one). */
   const emit = (
     type: string,
     id: number,
@@ -64,19 +64,18 @@ export async function rebuildAllSeries(
     inception: string | null,
     asOf: number | null,
     input: (packer: MonthPacker) => void,
-    twin: { type: string; id: number } | null = null,
+    twin: number | null = null,
   ) => {
-    const packer = new MonthPacker(type, id, START, benchmarkId === null ? undefined : benches.get(benchmarkId), (m) => writer.month(m, twin));
+    const packer = new MonthPacker(type, id, START, benchmarkId === null ? undefined : benches.get(benchmarkId), (m) => writer.month(m));
     // The metrics' opening states, kept on the way (no lookups afterwards).
     const watched = asOf !== null && inception !== null ? packer.watch(openingDays(asOf, inception)) : null;
     input(packer);
     packer.finish();
     const last = packer.state.snapshot();
-    for (const e of twin ? [{ type, id }, twin] : [{ type, id }]) {
-      if (watched) openings.set(entityKey(e.type, e.id), watched);
-      finals.set(entityKey(e.type, e.id), last);
-      entities.push({ type: e.type, id: e.id, benchmarkId, inception, first: packer.first, last });
-    }
+    if (watched) openings.set(entityKey(type, id), watched);
+    finals.set(entityKey(type, id), last);
+    entities.push({ type, id, benchmarkId, inception, first: packer.first, last });
+    if (twin !== null) entities.push({ type: 'client', id: twin, benchmarkId, inception, first: packer.first, last, twinOf: id });
     return last;
   };
   const pools = new Map<string, DensePool>();
@@ -114,7 +113,7 @@ export async function rebuildAllSeries(
           prev = value;
         }
       },
-      client ? null : { type: 'client', id: p.client_id },
+      client ? null : p.client_id,
     );
     for (const pool of shared) pool.note(p, last.value);
   };

@@ -171,7 +171,7 @@ async function pooledInputs(tx: TransactionSql, kind: StoreKind, work: Work[]): 
     kind,
     `select aw.entity_type as g_type, aw.entity_id as g_id, m.* from aw
      join analytics_group_members gm on gm.entity_type = aw.entity_type and gm.entity_id = aw.entity_id
-     cross join lateral (select * from analytics_series_months x where x.entity_type = gm.member_type and x.entity_id = gm.member_id
+     cross join lateral (select * from analytics_months x where x.entity_type = gm.member_type and x.entity_id = gm.member_id
                            and x.month >= date_trunc('month', aw.from_date) offset 0) m`,
     [['g_type', 'text'], ['g_id', 'int'], ...MONTH_READ_COLUMNS],
     (cells) => {

@@ -18,6 +18,8 @@ export interface ComputedEntity {
   /** First row's day (null: no rows). */
   first: number | null;
   last: SeriesCheckpoint;
+  /** A client with a single portfolio: that portfolio (the client's rows are its rows, read through, not stored). */
+  twinOf?: number;
 }
 
 /**
@@ -45,20 +47,15 @@ export class SeriesWriter {
     this.months = new TableStream(tx, kind, 'analytics_series_months', MONTH_COLUMNS);
   }
 
-  /**
-   * Encoded (or copied) now: the packer reuses the row's arrays for its next month. `twin`: an entity with the same
-   * series, whose row is the same but for its key (encoded once).
-   */
-  month(m: MonthRow, twin: { type: string; id: number } | null = null): void {
+  /** Encoded now: the packer reuses the row's arrays for its next month. */
+  month(m: MonthRow): void {
     this.months.row(monthRowCells(m));
-    if (twin) this.months.repeatLast([twin.type, twin.id]);
     for (let i = 0; i < m.len; i++) {
       if (Number.isNaN(m.value[i]!)) continue;
-      this.rows += twin ? 2 : 1;
+      this.rows++;
       const f = m.flow[i]!;
       if (Number.isNaN(f)) continue;
       this.flow(entityKey(m.type, m.id), m.month + i, f);
-      if (twin) this.flow(entityKey(twin.type, twin.id), m.month + i, f);
     }
   }
 
@@ -94,17 +91,18 @@ export async function saveEntities(tx: TransactionSql, method: string, list: Com
     const part = list.slice(i, i + 20_000);
     await tx`
       insert into analytics_entities (entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, last_log_growth,
-                                      peak_log_growth, method, computed_at)
-      select t, id, b, inc, f, a, v, lg, pk, ${method}, now()
+                                      peak_log_growth, twin_of, method, computed_at)
+      select t, id, b, inc, f, a, v, lg, pk, tw, ${method}, now()
       from unnest(${part.map((e) => e.type)}::text[], ${part.map((e) => e.id)}::int[], ${part.map((e) => e.benchmarkId) as number[]}::int[],
                   ${part.map((e) => e.inception) as string[]}::date[], ${part.map((e) => day(e.first)) as string[]}::date[],
                   ${part.map((e) => day(e.last.date)) as string[]}::date[],
                   ${part.map((e) => (e.last.date === null ? null : paiseToDecimal(e.last.value))) as string[]}::numeric[],
                   ${part.map((e) => (e.last.date === null ? null : e.last.lg)) as number[]}::float8[],
-                  ${part.map((e) => (e.last.date === null ? null : e.last.peak)) as number[]}::float8[]) as u(t, id, b, inc, f, a, v, lg, pk)
+                  ${part.map((e) => (e.last.date === null ? null : e.last.peak)) as number[]}::float8[],
+                  ${part.map((e) => e.twinOf ?? null) as number[]}::int[]) as u(t, id, b, inc, f, a, v, lg, pk, tw)
       on conflict (entity_type, entity_id) do update set benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date,
         first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, last_log_growth = excluded.last_log_growth,
-        peak_log_growth = excluded.peak_log_growth, method = excluded.method, computed_at = now()`;
+        peak_log_growth = excluded.peak_log_growth, twin_of = excluded.twin_of, method = excluded.method, computed_at = now()`;
   }
 }
 

@@ -121,13 +121,13 @@ export async function topClients(sql: Queryable, q: ClientQuery, n: number) {
 }
 
 /**
- * Daily values of entities from their stored months (analytics_series_months) inside (from, to]: only the months the
+ * Daily values of entities from their months (analytics_months) inside (from, to]: only the months the
  * range touches are unpacked, and none of the running figures the analytics_series view adds.
  */
 function storedValues(sql: Queryable, entityType: string, ids: postgres.PendingQuery<postgres.Row[]>, range: { from: string; to: string }) {
   return sql`
     select m.entity_id, m.month + (u.slot::integer - 1) as value_date, (u.v::numeric / 100)::numeric(22, 2) as value
-    from analytics_series_months m cross join lateral unnest(m.value) with ordinality as u(v, slot)
+    from analytics_months m cross join lateral unnest(m.value) with ordinality as u(v, slot)
     where m.entity_type = ${entityType} and m.entity_id in (${ids})
       and m.month >= date_trunc('month', ${range.from}::date)::date and m.month <= ${range.to}::date and u.v is not null
       and m.month + (u.slot::integer - 1) > ${range.from}::date and m.month + (u.slot::integer - 1) <= ${range.to}::date`;
