@@ -94,12 +94,13 @@ async function generateBook(sql: postgres.Sql) {
     select id, 'IN-' || id, inception_date, 'CS+', 5000000 + (id % 97) * 100000 from portfolios
     union all select id, 'OUT-' || id, date '2025-06-30', 'CS-', -250000 from portfolios where id % 7 = 0 and inception_date < '2025-06-01'`;
   // Analytics rows as the worker stores them (engine/src/features/analytics/README.md): 1Y and SI per portfolio and client, firm series.
+  await sql`insert into analytics_methods (method) values ('bench')`;
   await sql`
     insert into analytics_metrics_stored (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, twrr_annualized, reported_return, xirr,
-      benchmark_return, benchmark_reported, excess_return, annual_volatility, sharpe, closing_value, method)
+      benchmark_return, benchmark_reported, excess_return, annual_volatility, sharpe, closing_value, method_id)
     select e.t, e.id, per.p, '2025-11-30', case per.p when '1Y' then date '2024-11-30' else e.since end, '2025-11-30',
       case per.p when '1Y' then 365 else '2025-11-30'::date - e.since end,
-      r, r, r, r + 0.002, 0.11, 0.11, r - 0.11, 0.12 + (e.id % 13) * 0.01, (r - 0.065) / 0.15, e.value, 'bench'
+      r, r, r, r + 0.002, 0.11, 0.11, r - 0.11, 0.12 + (e.id % 13) * 0.01, (r - 0.065) / 0.15, e.value, (select id from analytics_methods where method = 'bench')
     from (select 'portfolio' as t, p.id, p.inception_date - 1 as since, v.market_value as value from portfolios p
             join lateral (select market_value from valuations v where v.portfolio_id = p.id order by valuation_date desc limit 1) v on true
           union all

@@ -40,7 +40,7 @@ const METRIC_COLUMNS: Columns = [
   ['excess_return', 'float8'], ['observations', 'int'], ['annual_volatility', 'float8'], ['sharpe', 'float8'], ['sortino', 'float8'],
   ['downside_risk', 'float8'], ['beta', 'float8'], ['alpha', 'float8'], ['tracking_error', 'float8'], ['information_ratio', 'float8'],
   ['max_drawdown', 'float8'], ['risk_free_annual', 'float8'], ['opening_value', 'paise'], ['closing_value', 'paise'], ['net_flows', 'paise'],
-  ['method', 'text'],
+  ['method_id', 'int'],
 ];
 
 /**
@@ -75,10 +75,14 @@ export async function computeMetrics(
            date_trunc('month', d.from_date)::date - date '1970-01-01' as recomputed_from
     from analytics_entities e join dirty_entities d on d.entity_type = e.entity_type and d.entity_id = e.entity_id
     -- A single portfolio's client reads its figures through to the portfolio's (analytics_metrics): none of its own.
-    where e.twin_of is null`;
+    where e.twin_of is null
+    -- Key order, months ascending below: the opening months are probed in index order (twice as fast as at random).
+    order by e.entity_type, e.entity_id`;
   // Deleted, not truncated, even when every entity is touched: TRUNCATE would lock readers out of the table until the
   // run commits (dashboards would stall for the seconds the metrics take); DELETE lets them read the old figures.
   await tx`delete from analytics_metrics_stored m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
+  const [{ id: methodId } = { id: 0 }] = await tx<{ id: number }[]>`
+    insert into analytics_methods (method) values (${method}) on conflict (method) do update set method = excluded.method returning id`;
   const rates = await tx<{ valid_from: number; annual_yield: string }[]>`
     select valid_from - date '1970-01-01' as valid_from, annual_yield::text from risk_free_rates order by valid_from`;
   let rf = { day: NaN, annual: 0, perDay: 0 };
@@ -117,17 +121,18 @@ export async function computeMetrics(
     const asked: number[] = [];
     const want = (day: number) => {
       const m = monthStart(day);
-      if (asked.includes(m)) return;
-      asked.push(m);
-      if (reader && m < e.recomputed_from) {
-        early.push([e.entity_type, e.entity_id, m]);
-        w.pending++;
-      } else wanted.push([e.entity_type, e.entity_id, m]);
+      if (!asked.includes(m)) asked.push(m);
     };
     if (!finals.has(key)) want(e.as_of);
     for (const r of w.specs) {
       // Before the first row there is no opening state to look up (SI opens at zero).
       if (e.first !== null && r.from >= e.first && !w.known?.has(r.from)) want(r.from);
+    }
+    for (const m of asked.sort((a, b) => a - b)) {
+      if (reader && m < e.recomputed_from) {
+        early.push([e.entity_type, e.entity_id, m]);
+        w.pending++;
+      } else wanted.push([e.entity_type, e.entity_id, m]);
     }
   }
   if (!work.size) return 0;
@@ -189,7 +194,7 @@ export async function computeMetrics(
         e.entity_type, e.entity_id, s.period, s.to, s.from, s.to, s.days, m.twrr, m.twrr_annualized, m.reported_return,
         periodXirr(s.from, base, end, entityFlows, lo, hi), e.benchmark_id, m.benchmark_return, m.benchmark_annualized, m.benchmark_reported,
         m.excess_return, m.observations, m.annual_volatility, m.sharpe, m.sortino, m.downside_risk, m.beta, m.alpha, m.tracking_error,
-        m.information_ratio, m.max_drawdown, rate.annual, base?.value ?? 0, end.value, net, method,
+        m.information_ratio, m.max_drawdown, rate.annual, base?.value ?? 0, end.value, net, methodId,
       ]);
       written++;
     }

@@ -57,4 +57,21 @@ describe('writeRows', () => {
     expect(rows.map((r) => [r.label, r.n, r.d, r.amount, r.ratio === 0 ? 0 : r.ratio, r.paise])).toEqual(EXPECTED);
   });
 
+
+  it('fails, not hangs, when the server rejects rows in the middle of a long stream', async () => {
+    const run = db.sql.begin(async (tx) => {
+      // Values beyond a smallint: rejected (on PostgreSQL as the stream goes, after the first megabyte is on its way).
+      await tx`create temp table bw3 (label text, n smallint) on commit drop`;
+      const out = new TableStream(tx, db.kind, 'bw3', [['label', 'text'], ['n', 'int']]);
+      await out.complete(async () => {
+        for (let i = 0; i < 400_000; i++) {
+          out.row([`row ${i} ${'x'.repeat(20)}`, 40_000 + (i % 100)]);
+          await out.pump();
+        }
+      });
+    });
+    await expect(run).rejects.toThrow();
+    // The connection pool is still usable.
+    expect((await db.sql<{ one: number }[]>`select 1 as one`)[0]!.one).toBe(1);
+  }, 30_000);
 });

@@ -72,7 +72,7 @@ export class TableStream {
     if (this.out) {
       if (this.out.size < 1 << 20) return;
       const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns));
-      if (!w.write(this.out.take())) await new Promise<void>((resolve) => w.once('drain', resolve));
+      if (!w.write(this.out.take())) await drained(w);
     } else if (this.rows.length >= 5000) await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
   }
 
@@ -93,7 +93,7 @@ export class TableStream {
     }
     if (!this.out.count && !this.copy) return;
     const last = this.out.end();
-    await endCopy(await (this.copy ??= copyIn(this.tx, this.table, this.columns)), last);
+    await endCopy(this.tx, this.table, await (this.copy ??= copyIn(this.tx, this.table, this.columns)), last);
     this.copy = null;
   }
 
@@ -104,15 +104,53 @@ export class TableStream {
   }
 }
 
+/**
+ * Resolves when a full COPY stream can take more, rejects when it fails instead: a server that rejects the data ends the
+ * stream with an error, and 'drain' never comes (the run would wait forever).
+ */
+function drained(w: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: Error | null) => {
+      w.off('drain', onDrain);
+      w.off('error', settle);
+      w.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(w.errored ?? new Error('COPY stream closed before it could take more'));
+    w.once('drain', onDrain);
+    w.once('error', settle);
+    w.once('close', onClose);
+    if (w.errored) settle(w.errored);
+    else if (w.destroyed) onClose();
+  });
+}
+
 function copyIn(tx: Queryable, table: string, columns: Columns) {
   return tx.unsafe(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
 }
 
-async function endCopy(w: NodeJS.WritableStream, last: Buffer): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+/**
+ * Sends the last rows and ends the COPY. postgres.js lets go of the stream once it is ended: an error the server reports
+ * after that (a row it rejects late in a long stream) is dropped and the end never completes. A query queued behind
+ * the COPY then fails (the transaction is aborted): the run fails instead of waiting forever.
+ */
+async function endCopy(tx: Queryable, table: string, w: NodeJS.WritableStream, last: Buffer): Promise<void> {
+  await new Promise<void>((resolve, reject) => w.write(last, (err) => (err ? reject(err) : resolve())));
+  const ended = new Promise<void>((resolve, reject) => {
     w.once('error', reject);
-    w.end(last, () => resolve());
+    w.end(() => resolve());
   });
+  // After the stream's end has run (the next turn): postgres.js refuses queries while a COPY stream is open.
+  await new Promise((resolve) => setImmediate(resolve));
+  const after = tx.unsafe('select 1').then(
+    () => ended,
+    (err: Error) => {
+      throw new Error(`COPY into ${table} failed (the server's log has its reason): ${err.message}`);
+    },
+  );
+  await Promise.race([ended, after]);
 }
 
 function textCell(type: ColumnType, x: Cell): string | number | null {

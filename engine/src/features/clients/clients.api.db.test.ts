@@ -24,10 +24,11 @@ beforeAll(async () => {
   await importOkBook(await importDeps(t.db));
   for (const r of await t.db.sql<{ client_code: string; id: number }[]>`select client_code, id from clients`) ids[r.client_code] = r.id;
   // Client metrics as the analytics worker would store them (1Y): returns chosen to make the filters discriminate.
+  await t.db.sql`insert into analytics_methods (method) values ('test')`;
   for (const [code, ret, ann, xirr] of [['C000101', 0.18, 0.18, 0.2], ['C000102', 0.07, 0.07, 0.071], ['C000103', -0.02, -0.02, null]] as const) {
     await t.db.sql`
-      insert into analytics_metrics_stored (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, twrr_annualized, reported_return, xirr, method)
-      values ('client', ${ids[code]!}, '1Y', '2022-04-19', '2021-04-19', '2022-04-19', 365, ${ret}, ${ann}, ${ret}, ${xirr}, 'test')`;
+      insert into analytics_metrics_stored (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, twrr_annualized, reported_return, xirr, method_id)
+      values ('client', ${ids[code]!}, '1Y', '2022-04-19', '2021-04-19', '2022-04-19', 365, ${ret}, ${ann}, ${ret}, ${xirr}, (select id from analytics_methods where method = 'test'))`;
   }
 });
 afterAll(() => t?.close());

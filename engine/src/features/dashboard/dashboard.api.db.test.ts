@@ -33,10 +33,11 @@ async function seriesRow(type: string, id: number, date: string, value: string, 
     where entity_type = ${type} and entity_id = ${id} and month = date_trunc('month', ${date}::date)`;
 }
 async function metricRow(type: string, id: number, period: string, ret: number, bench: number, extra: { vol?: number; closing?: string } = {}) {
+  await t.db.sql`insert into analytics_methods (method) values ('test') on conflict do nothing`;
   await t.db.sql`
     insert into analytics_metrics_stored (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, reported_return, benchmark_reported, excess_return,
-      annual_volatility, closing_value, method)
-    values (${type}, ${id}, ${period}, '2021-04-19', '2021-04-15', '2021-04-19', 4, ${ret}, ${ret}, ${bench}, ${ret - bench}, ${extra.vol ?? null}, ${extra.closing ?? null}, 'test')`;
+      annual_volatility, closing_value, method_id)
+    values (${type}, ${id}, ${period}, '2021-04-19', '2021-04-15', '2021-04-19', 4, ${ret}, ${ret}, ${bench}, ${ret - bench}, ${extra.vol ?? null}, ${extra.closing ?? null}, (select id from analytics_methods where method = 'test'))`;
 }
 
 beforeAll(async () => {
@@ -157,8 +158,8 @@ describe('dashboards', () => {
   it('ranks and sums only figures as of the dashboard date, not a closed portfolio\'s last ones', async () => {
     // WS0000103 (HYB) was redeemed: its last "1M" ended long before the dashboard's as-of date.
     await t.db.sql`
-      insert into analytics_metrics_stored (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, reported_return, benchmark_reported, closing_value, method)
-      values ('portfolio', ${pf.WS0000103!}, '1M', '2021-01-15', '2020-12-15', '2021-01-15', 31, 0.5, 0.5, 0.02, '7500000.00', 'test')`;
+      insert into analytics_metrics_stored (entity_type, entity_id, period, as_of, from_date, to_date, days, twrr, reported_return, benchmark_reported, closing_value, method_id)
+      values ('portfolio', ${pf.WS0000103!}, '1M', '2021-01-15', '2020-12-15', '2021-01-15', 31, 0.5, 0.5, 0.02, '7500000.00', (select id from analytics_methods where method = 'test'))`;
     const all = await json(await t.app.request('/api/dashboard/executive?period=1M', { headers: cio.headers(false) }));
     expect(all.topPortfolios.map((p: { portfolioCode: string }) => p.portfolioCode)).toEqual(['WS0000101', 'WS0000102']);
     const hyb = all.performanceOverview.rows?.find((r: { strategy: string }) => r.strategy === 'HYB') ?? null;
