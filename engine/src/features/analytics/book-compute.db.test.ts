@@ -266,12 +266,15 @@ describe('incremental recompute', () => {
       metrics: await sql`select entity_type, entity_id, period, as_of::text, twrr, reported_return, xirr, benchmark_return, sharpe, beta, tracking_error
                          from analytics_metrics order by 1, 2, 3`,
       entities: await sql`select entity_type, entity_id, benchmark_id, first_date::text, as_of::text, last_value::text, twin_of from analytics_entities order by 1, 2`,
+      benchmarks: await sql`select benchmark_id, value_date::text, daily_return, log_growth from benchmark_series order by 1, 2`,
     });
     const incremental = await snapshot();
     const full = await computeBook(sql, { full: true, kind: t.db.kind });
     expect(full.mode).toBe('full');
     const rebuilt = await snapshot();
     expect(incremental.entities).toEqual(rebuilt.entities);
+    // Benchmarks continued from their last kept row: the same returns and log growth, to the last bit.
+    expect(incremental.benchmarks).toEqual(rebuilt.benchmarks);
     expect(incremental.series.length).toBe(rebuilt.series.length);
     expect(incremental.metrics.length).toBe(rebuilt.metrics.length);
     for (const [i, a] of incremental.series.entries()) {

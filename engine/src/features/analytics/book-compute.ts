@@ -99,7 +99,7 @@ export async function computeBook(
         benchFrom = claimedIdx.map((c) => c.from_date).sort()[0]!;
       }
       if (benchIds.length) {
-        res.benchmarks = await computeBenchmarks(tx, benchIds);
+        res.benchmarks = await computeBenchmarks(tx, benchIds, benchFrom);
         await tx.unsafe(`analyze benchmark_series`);
       }
       const benches = await loadBenchmarkDays(tx);
@@ -186,17 +186,24 @@ export async function computeBook(
           on conflict (entity_type, entity_id) do update set from_date = least(dirty_entities.from_date, excluded.from_date)`);
         await createWorkTable(tx);
         // Benchmark: the strategy with the largest latest value among the group's portfolios; a change rebuilds the group.
-        await tx.unsafe(`
-          insert into aw (entity_type, entity_id, from_date, benchmark_id)
-          select d.entity_type, d.entity_id, d.from_date, ${level === 'strategy' ? 'st.benchmark_id' : 'dom.benchmark_id'}
-          from dirty_entities d
-          ${level === 'strategy' ? 'left join strategies st on st.id = d.entity_id' : ''}
-          left join lateral (
-            select s.benchmark_id from ${portfoliosOf(level)} gp
-            join portfolios p on p.id = gp.portfolio_id join strategies s on s.id = p.strategy_id
-            left join analytics_entities e on e.entity_type = 'portfolio' and e.entity_id = p.id
-            group by s.benchmark_id order by sum(coalesce(e.last_value, 0)) desc, s.benchmark_id limit 1) dom on true
-          where d.entity_type = '${level}'`);
+        // Set-wise over the dirty groups' portfolios (one join, not a lookup of each group's portfolios).
+        await tx.unsafe(
+          level === 'strategy'
+            ? `insert into aw (entity_type, entity_id, from_date, benchmark_id)
+               select d.entity_type, d.entity_id, d.from_date, st.benchmark_id from dirty_entities d
+               left join strategies st on st.id = d.entity_id where d.entity_type = 'strategy'`
+            : `with gp as (
+                 select g.group_id, g.portfolio_id from (${groupPortfolios(level)}) g
+                 where g.group_id in (select entity_id from dirty_entities where entity_type = '${level}')),
+               dom as (
+                 select distinct on (gp.group_id) gp.group_id, s.benchmark_id from gp
+                 join portfolios p on p.id = gp.portfolio_id join strategies s on s.id = p.strategy_id
+                 left join analytics_entities e on e.entity_type = 'portfolio' and e.entity_id = p.id
+                 group by gp.group_id, s.benchmark_id order by gp.group_id, sum(coalesce(e.last_value, 0)) desc, s.benchmark_id)
+               insert into aw (entity_type, entity_id, from_date, benchmark_id)
+               select d.entity_type, d.entity_id, d.from_date, dom.benchmark_id from dirty_entities d
+               left join dom on dom.group_id = d.entity_id where d.entity_type = '${level}'`,
+        );
         await tx.unsafe(`
           update aw set from_date = '${FAR_PAST}' from analytics_entities e
           where e.entity_type = aw.entity_type and e.entity_id = aw.entity_id and e.benchmark_id is distinct from aw.benchmark_id`);
@@ -287,8 +294,23 @@ async function settleTwins(tx: Queryable, method: string): Promise<void> {
   await tx.unsafe(`delete from aw using twins t where aw.entity_type = 'client' and aw.entity_id = t.client`);
 }
 
+/** SQL for the (group_id, portfolio_id) pairs of every group of a level other than strategy. */
+function groupPortfolios(level: string): string {
+  switch (level) {
+    case 'client':
+      return `select client_id as group_id, id as portfolio_id from portfolios`;
+    case 'rm':
+      return `select c.rm_id as group_id, p.id as portfolio_id from portfolios p join clients c on c.id = p.client_id where c.rm_id is not null`;
+    case 'team':
+      return `select gm.entity_id as group_id, p.id as portfolio_id from analytics_group_members gm
+              join clients c on c.rm_id = gm.member_id join portfolios p on p.client_id = c.id where gm.entity_type = 'team'`;
+    default:
+      return `select 0 as group_id, id as portfolio_id from portfolios`;
+  }
+}
+
 /** SQL for (portfolio_id) rows of a group `d` (alias given) of the given level. */
-function portfoliosOf(level: string, alias = 'd'): string {
+function portfoliosOf(level: string, alias: string): string {
   switch (level) {
     case 'client':
       return `(select id as portfolio_id from portfolios where client_id = ${alias}.entity_id)`;
@@ -304,14 +326,27 @@ function portfoliosOf(level: string, alias = 'd'): string {
   }
 }
 
-/** Recomputes the daily series of the given benchmarks from their index values (blendedIndexReturns). */
-async function computeBenchmarks(tx: Queryable, ids: number[]): Promise<number> {
+/**
+ * Recomputes the daily series of the given benchmarks from their index values (blendedIndexReturns), from `from` on:
+ * each continues from its last stored row before `from` (a day's blended return needs only that day's and the previous
+ * common day's levels, daily rebalanced), or from its start when it has none.
+ */
+async function computeBenchmarks(tx: Queryable, ids: number[], from: string): Promise<number> {
   const comps = await tx<{ benchmark_id: number; index_code: string; weight: string }[]>`
     select benchmark_id, index_code, weight::text from benchmark_components where benchmark_id in ${tx(ids)} order by benchmark_id, index_code`;
+  const kept = new Map(
+    (
+      await tx<{ benchmark_id: number; d: string; lg: number }[]>`
+        select distinct on (benchmark_id) benchmark_id, value_date::text as d, log_growth as lg from benchmark_series
+        where benchmark_id in ${tx(ids)} and value_date < ${from}::date order by benchmark_id, value_date desc`
+    ).map((k) => [k.benchmark_id, k]),
+  );
+  const since = ids.every((id) => kept.has(id)) ? [...kept.values()].map((k) => k.d).sort()[0]! : FAR_PAST;
   const codes = [...new Set(comps.map((c) => c.index_code))];
   const values = codes.length
     ? await tx<{ index_code: string; value_date: string; value: string }[]>`
-        select index_code, value_date::text, value::text from index_values where index_code in ${tx(codes)} order by index_code, value_date`
+        select index_code, value_date::text, value::text from index_values where index_code in ${tx(codes)} and value_date >= ${since}::date
+        order by index_code, value_date`
     : [];
   const byIndex = new Map<string, { date: string; value: string }[]>();
   for (const v of values) {
@@ -319,7 +354,8 @@ async function computeBenchmarks(tx: Queryable, ids: number[]): Promise<number> 
     if (!list) byIndex.set(v.index_code, (list = []));
     list.push({ date: v.value_date, value: v.value });
   }
-  await tx`delete from benchmark_series where benchmark_id in ${tx(ids)}`;
+  await tx`delete from benchmark_series b using unnest(${ids}::int[], ${ids.map((id) => kept.get(id)?.d ?? FAR_PAST)}::date[]) as k(id, d)
+           where b.benchmark_id = k.id and (b.value_date > k.d or k.d = ${FAR_PAST}::date)`;
   const bid: number[] = [];
   const dates: string[] = [];
   const rets: (number | null)[] = [];
@@ -328,16 +364,20 @@ async function computeBenchmarks(tx: Queryable, ids: number[]): Promise<number> 
     const components = comps.filter((c) => c.benchmark_id === id).map((c) => ({ weight: Number(c.weight), values: byIndex.get(c.index_code) ?? [] }));
     if (!components.length) continue;
     const returns = blendedIndexReturns({ components });
-    // The base date (first common date) carries log growth 0 and no return.
-    const common = components.map((c) => new Set(c.values.map((v) => v.date)));
-    const first = components[0]!.values.map((v) => v.date).find((d) => common.every((s) => s.has(d)));
-    if (first === undefined) continue;
-    bid.push(id);
-    dates.push(first);
-    rets.push(null);
-    lgs.push(0);
-    let lg = 0;
+    const base = kept.get(id);
+    let lg = base?.lg ?? 0;
+    if (!base) {
+      // The base date (first common date) carries log growth 0 and no return.
+      const common = components.map((c) => new Set(c.values.map((v) => v.date)));
+      const first = components[0]!.values.map((v) => v.date).find((d) => common.every((s) => s.has(d)));
+      if (first === undefined) continue;
+      bid.push(id);
+      dates.push(first);
+      rets.push(null);
+      lgs.push(0);
+    }
     for (const r of returns) {
+      if (base && r.date <= base.d) continue;
       lg += Math.log(Math.max(1 + r.return, 1e-300));
       bid.push(id);
       dates.push(r.date);
@@ -351,4 +391,3 @@ async function computeBenchmarks(tx: Queryable, ids: number[]): Promise<number> 
   }
   return ids.length;
 }
-
