@@ -133,7 +133,7 @@ export async function computeBook(
         res.portfolios = (await tx<{ n: number }[]>`select count(*)::int as n from analytics_entities where entity_type = 'portfolio'`)[0]!.n;
         res.groups = rebuilt.entities - res.portfolios;
         lap('index');
-        res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, { openings, flows: rebuilt.flows });
+        res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, { openings, flows: rebuilt.flows, freeze: true });
         lap('metrics');
         return res;
       } else {

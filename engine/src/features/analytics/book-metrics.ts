@@ -66,6 +66,8 @@ export async function computeMetrics(
     reader?: Sql | null;
     /** Every touched entity's flows when the caller has them (the full build, which just wrote them). */
     flows?: EntityFlows;
+    /** The caller emptied analytics_metrics_stored in this transaction (the full build): rows go in frozen. */
+    freeze?: boolean;
   } = {},
 ): Promise<number> {
   const { openings, reader } = opts;
@@ -157,7 +159,7 @@ export async function computeMetrics(
   // Flows of the touched entities, for XIRR. Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
   const flows = opts.flows ?? (await touchedFlows(tx, kind));
 
-  const out = new TableStream(tx, kind, 'analytics_metrics_stored', METRIC_COLUMNS);
+  const out = new TableStream(tx, kind, 'analytics_metrics_stored', METRIC_COLUMNS, { freeze: opts.freeze === true });
   let written = 0;
   const computeEntity = (w: Work) => {
     const e = w.e;

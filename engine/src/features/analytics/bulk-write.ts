@@ -16,10 +16,17 @@ export type Columns = readonly (readonly [name: string, type: ColumnType])[];
  * Rows into `table`: binary COPY on PostgreSQL (no text formatting of doubles in Node, no parsing in the server), batched
  * `unnest` inserts on embedded PGlite (which has no COPY). A non-finite number (NaN, ±Infinity) is written as null.
  */
-export async function writeRows(tx: Queryable, kind: 'postgres' | 'embedded', table: string, columns: Columns, rows: Row[]): Promise<number> {
+export async function writeRows(
+  tx: Queryable,
+  kind: 'postgres' | 'embedded',
+  table: string,
+  columns: Columns,
+  rows: Row[],
+  opts: CopyOptions = {},
+): Promise<number> {
   if (!rows.length) return 0;
   if (kind === 'postgres') {
-    const stream = new TableStream(tx, kind, table, columns);
+    const stream = new TableStream(tx, kind, table, columns, opts);
     await stream.complete(async () => {
       for (const row of rows) {
         stream.row(row);
@@ -49,6 +56,14 @@ export async function writeRows(tx: Queryable, kind: 'postgres' | 'embedded', ta
  * pumped inside `complete`, which closes the stream, or after a failure ends an open COPY with the error so the
  * transaction can roll back.
  */
+export interface CopyOptions {
+  /**
+   * COPY … FREEZE (PostgreSQL): the rows go in frozen and all-visible, so the first reads after a bulk load do not
+   * rewrite every page to set hint bits. Only for a table truncated (or created) in the same transaction.
+   */
+  freeze?: boolean;
+}
+
 export class TableStream {
   private readonly out: BinaryCopyWriter | null;
   private copy: Promise<Writable> | null = null;
@@ -59,6 +74,7 @@ export class TableStream {
     private readonly kind: 'postgres' | 'embedded',
     private readonly table: string,
     private readonly columns: Columns,
+    private readonly opts: CopyOptions = {},
   ) {
     this.out = kind === 'postgres' ? new BinaryCopyWriter(columns) : null;
   }
@@ -71,7 +87,7 @@ export class TableStream {
   async pump(): Promise<void> {
     if (this.out) {
       if (this.out.size < 1 << 20) return;
-      const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns));
+      const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts));
       if (!w.write(this.out.take())) await drained(w);
     } else if (this.rows.length >= 5000) await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
   }
@@ -93,7 +109,7 @@ export class TableStream {
     }
     if (!this.out.count && !this.copy) return;
     const last = this.out.end();
-    await endCopy(this.tx, this.table, await (this.copy ??= copyIn(this.tx, this.table, this.columns)), last);
+    await endCopy(this.tx, this.table, await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts)), last);
     this.copy = null;
   }
 
@@ -127,8 +143,8 @@ function drained(w: Writable): Promise<void> {
   });
 }
 
-function copyIn(tx: Queryable, table: string, columns: Columns) {
-  return tx.unsafe(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin with (format binary)`).writable();
+function copyIn(tx: Queryable, table: string, columns: Columns, opts: CopyOptions) {
+  return tx.unsafe(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin with (format binary${opts.freeze ? ', freeze' : ''})`).writable();
 }
 
 /**

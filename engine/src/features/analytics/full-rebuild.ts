@@ -54,7 +54,8 @@ export async function rebuildAllSeries(
   const span = (bounds?.hi ?? 0) - minDay + 1;
   const flows = await readFlows(reader, kind);
 
-  const writer = new SeriesWriter(tx, kind);
+  // The caller emptied the tables in this transaction: the rows go in frozen.
+  const writer = new SeriesWriter(tx, kind, { freeze: true });
   const entities: ComputedEntity[] = [];
   /** Computes and writes an entity's series; `twin`: a client whose series it is (its entity row names this one). */
   const emit = (

@@ -1,6 +1,6 @@
 import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber } from '../../analytics/shared/iso-date.js';
-import { paiseToDecimal, TableStream, writeRows, type Columns, type Row } from './bulk-write.js';
+import { paiseToDecimal, TableStream, writeRows, type Columns, type CopyOptions, type Row } from './bulk-write.js';
 import { MONTH_COLUMNS, monthRowCells, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 
 export type StoreKind = 'postgres' | 'embedded';
@@ -43,8 +43,10 @@ export class SeriesWriter {
   constructor(
     private readonly tx: TransactionSql,
     private readonly kind: StoreKind,
+    /** The full build: months and flows emptied in this transaction go in frozen (CopyOptions). */
+    private readonly opts: CopyOptions = {},
   ) {
-    this.months = new TableStream(tx, kind, 'analytics_series_months', MONTH_COLUMNS);
+    this.months = new TableStream(tx, kind, 'analytics_series_months', MONTH_COLUMNS, opts);
   }
 
   /** Encoded now: the packer reuses the row's arrays for its next month. */
@@ -78,7 +80,7 @@ export class SeriesWriter {
       const [type, id] = key.split(':');
       for (let i = 0; i < days.length; i++) rows.push([type!, Number(id), days[i]!, paise[i]!]);
     }
-    await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, rows);
+    await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, rows, this.opts);
   }
 }
 
