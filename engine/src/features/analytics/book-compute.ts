@@ -216,7 +216,7 @@ export async function computeBook(
           tx,
           kind,
           level,
-          `(select min(p.inception_date) from ${portfoliosOf(level, 'aw')} gp join portfolios p on p.id = gp.portfolio_id)`,
+          `(select min(p.inception_date) from (${groupPortfolios(level)}) gp join portfolios p on p.id = gp.portfolio_id where gp.group_id = aw.entity_id)`,
           benches,
           METHOD,
           finals,
@@ -294,11 +294,13 @@ async function settleTwins(tx: Queryable, method: string): Promise<void> {
   await tx.unsafe(`delete from aw using twins t where aw.entity_type = 'client' and aw.entity_id = t.client`);
 }
 
-/** SQL for the (group_id, portfolio_id) pairs of every group of a level other than strategy. */
+/** SQL for the (group_id, portfolio_id) pairs of every group of a level. */
 function groupPortfolios(level: string): string {
   switch (level) {
     case 'client':
       return `select client_id as group_id, id as portfolio_id from portfolios`;
+    case 'strategy':
+      return `select strategy_id as group_id, id as portfolio_id from portfolios`;
     case 'rm':
       return `select c.rm_id as group_id, p.id as portfolio_id from portfolios p join clients c on c.id = p.client_id where c.rm_id is not null`;
     case 'team':
@@ -306,23 +308,6 @@ function groupPortfolios(level: string): string {
               join clients c on c.rm_id = gm.member_id join portfolios p on p.client_id = c.id where gm.entity_type = 'team'`;
     default:
       return `select 0 as group_id, id as portfolio_id from portfolios`;
-  }
-}
-
-/** SQL for (portfolio_id) rows of a group `d` (alias given) of the given level. */
-function portfoliosOf(level: string, alias: string): string {
-  switch (level) {
-    case 'client':
-      return `(select id as portfolio_id from portfolios where client_id = ${alias}.entity_id)`;
-    case 'strategy':
-      return `(select id as portfolio_id from portfolios where strategy_id = ${alias}.entity_id)`;
-    case 'rm':
-      return `(select p.id as portfolio_id from portfolios p join clients c on c.id = p.client_id where c.rm_id = ${alias}.entity_id)`;
-    case 'team':
-      return `(select p.id as portfolio_id from portfolios p join clients c on c.id = p.client_id
-               join analytics_group_members gm on gm.entity_type = 'team' and gm.entity_id = ${alias}.entity_id and gm.member_id = c.rm_id)`;
-    default:
-      return `(select id as portfolio_id from portfolios)`;
   }
 }
 
