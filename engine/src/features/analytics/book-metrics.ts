@@ -99,9 +99,10 @@ export async function computeMetrics(
 
   // The periods of each entity, and the stored months their opening points are in: months this run rewrote come from
   // this transaction, earlier ones (unchanged) from the reader when there is one.
-  const work = new Map<string, Work>();
+  // Entities still to compute, by type and id.
   const byType = new Map<string, Map<number, Work>>();
   const workOf = (type: string, id: number) => byType.get(type)?.get(id);
+  const remaining = () => [...byType.values()].flatMap((ids) => [...ids.values()]);
   const wanted: [string, number, number][] = [];
   const early: [string, number, number][] = [];
   for (const e of entities) {
@@ -116,7 +117,6 @@ export async function computeMetrics(
       known: openings?.get(key),
       pending: 0,
     };
-    work.set(key, w);
     let ids = byType.get(e.entity_type);
     if (!ids) byType.set(e.entity_type, (ids = new Map()));
     ids.set(e.entity_id, w);
@@ -137,7 +137,7 @@ export async function computeMetrics(
       } else wanted.push([e.entity_type, e.entity_id, m]);
     }
   }
-  if (!work.size) return 0;
+  if (!byType.size) return 0;
 
   const received = (t: string, id: number, m: number) => {
     const w = workOf(t, id);
@@ -203,11 +203,10 @@ export async function computeMetrics(
     done(w);
   };
   const done = (w: Work) => {
-    work.delete(w.key);
     byType.get(w.e.entity_type)!.delete(w.e.entity_id);
   };
   await out.complete(async () => {
-    for (const w of [...work.values()]) {
+    for (const w of remaining()) {
       if (w.pending !== 0) continue;
       computeEntity(w);
       await out.pump();
@@ -234,7 +233,7 @@ export async function computeMetrics(
       }
     }
     // Entities with a wanted month that has no row at or before it (their opening is null).
-    for (const w of [...work.values()]) computeEntity(w);
+    for (const w of remaining()) computeEntity(w);
   });
   return written;
 }
