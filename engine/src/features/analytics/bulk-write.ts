@@ -49,13 +49,6 @@ export async function writeRows(
   return rows.length;
 }
 
-/**
- * Rows into `table` as they are made, for writers that go on computing meanwhile: on PostgreSQL one binary COPY held
- * open until `close` (each `pump` hands over what is buffered and waits while the server catches up); on PGlite batched
- * inserts. Array cells are copied when buffered for PGlite, so callers may reuse them after `row`. Rows are added and
- * pumped inside `complete`, which closes the stream, or after a failure ends an open COPY with the error so the
- * transaction can roll back.
- */
 export interface CopyOptions {
   /**
    * COPY … FREEZE (PostgreSQL): the rows go in frozen and all-visible, so the first reads after a bulk load do not
@@ -64,6 +57,13 @@ export interface CopyOptions {
   freeze?: boolean;
 }
 
+/**
+ * Rows into `table` as they are made, for writers that go on computing meanwhile: on PostgreSQL one binary COPY held
+ * open until `close` (each `pump` hands over what is buffered and waits while the server catches up); on PGlite batched
+ * inserts. Array cells are copied when buffered for PGlite, so callers may reuse them after `row`. Rows are added and
+ * pumped inside `complete`, which closes the stream, or after a failure ends an open COPY with the error so the
+ * transaction can roll back.
+ */
 export class TableStream {
   private readonly out: BinaryCopyWriter | null;
   private copy: Promise<Writable> | null = null;
