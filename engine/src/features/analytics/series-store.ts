@@ -22,10 +22,6 @@ export interface ComputedEntity {
   twinOf?: number;
 }
 
-/**
- * Computed month rows on their way to the store (a TableStream: Node computes the next rows while the server ingests
- * the last), and their flows (few, written at the end). Call `pump` between entities, inside `complete`.
- */
 /** An entity's non-zero flows in date order: day numbers and paise. */
 export interface FlowList {
   days: number[];
@@ -34,6 +30,10 @@ export interface FlowList {
 /** Flows by entity (key `type:id`). */
 export type EntityFlows = Map<string, FlowList>;
 
+/**
+ * Computed month rows on their way to the store (a TableStream: Node computes the next rows while the server ingests
+ * the last), and their flows (few, written at the end). Call `pump` between entities, inside `complete`.
+ */
 export class SeriesWriter {
   private readonly months: TableStream;
   /** The flows of the months written (as they go to analytics_flows). */
