@@ -4,7 +4,7 @@ import { computeMetrics } from './book-metrics.js';
 import { rebuildAllSeries } from './full-rebuild.js';
 import { recomputeLevel } from './incremental-series.js';
 import type { SeriesCheckpoint } from './series-state.js';
-import { loadBenchmarkDays, type Finals } from './series-store.js';
+import { ENTITY_COLUMNS, ENTITY_UPSERT, loadBenchmarkDays, type Finals } from './series-store.js';
 
 /** What every stored figure was computed with (stored with the entity and each metric row). */
 export const METHOD =
@@ -281,14 +281,11 @@ async function settleTwins(tx: Queryable, method: string): Promise<void> {
         cross join lateral (select ctid from ${table} x where x.entity_type = 'client' and x.entity_id = t.client offset 0) x))`);
   }
   await tx.unsafe(
-    `insert into analytics_entities (entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, last_log_growth,
-                                     peak_log_growth, twin_of, method, computed_at)
+    `insert into analytics_entities ${ENTITY_COLUMNS}
      select 'client', t.client, p.benchmark_id, p.inception_date, p.first_date, p.as_of, p.last_value, p.last_log_growth, p.peak_log_growth,
             t.portfolio, $1, now()
      from twins t join analytics_entities p on p.entity_type = 'portfolio' and p.entity_id = t.portfolio
-     on conflict (entity_type, entity_id) do update set benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date,
-       first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, last_log_growth = excluded.last_log_growth,
-       peak_log_growth = excluded.peak_log_growth, twin_of = excluded.twin_of, method = excluded.method, computed_at = now()`,
+     ${ENTITY_UPSERT}`,
     [method],
   );
   await tx.unsafe(`delete from aw using twins t where aw.entity_type = 'client' and aw.entity_id = t.client`);

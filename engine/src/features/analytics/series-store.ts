@@ -86,14 +86,22 @@ export class SeriesWriter {
 
 const FLOW_COLUMNS: Columns = [['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['amount', 'paise']];
 
+/** The columns an entity row is written with, in order (saveEntities, and book-compute's twins). */
+export const ENTITY_COLUMNS = `(entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, last_log_growth,
+                               peak_log_growth, twin_of, method, computed_at)`;
+/** What a new computation of an existing entity replaces. */
+export const ENTITY_UPSERT = `
+  on conflict (entity_type, entity_id) do update set benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date,
+    first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, last_log_growth = excluded.last_log_growth,
+    peak_log_growth = excluded.peak_log_growth, twin_of = excluded.twin_of, method = excluded.method, computed_at = now()`;
+
 /** Upserts analytics_entities for computed entities. */
 export async function saveEntities(tx: TransactionSql, method: string, list: ComputedEntity[]): Promise<void> {
   const day = (d: number | null) => (d === null ? null : fromDayNumber(d));
   for (let i = 0; i < list.length; i += 20_000) {
     const part = list.slice(i, i + 20_000);
     await tx`
-      insert into analytics_entities (entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, last_log_growth,
-                                      peak_log_growth, twin_of, method, computed_at)
+      insert into analytics_entities ${tx.unsafe(ENTITY_COLUMNS)}
       select t, id, b, inc, f, a, v, lg, pk, tw, ${method}, now()
       from unnest(${part.map((e) => e.type)}::text[], ${part.map((e) => e.id)}::int[], ${part.map((e) => e.benchmarkId) as number[]}::int[],
                   ${part.map((e) => e.inception) as string[]}::date[], ${part.map((e) => day(e.first)) as string[]}::date[],
@@ -102,9 +110,7 @@ export async function saveEntities(tx: TransactionSql, method: string, list: Com
                   ${part.map((e) => (e.last.date === null ? null : e.last.lg)) as number[]}::float8[],
                   ${part.map((e) => (e.last.date === null ? null : e.last.peak)) as number[]}::float8[],
                   ${part.map((e) => e.twinOf ?? null) as number[]}::int[]) as u(t, id, b, inc, f, a, v, lg, pk, tw)
-      on conflict (entity_type, entity_id) do update set benchmark_id = excluded.benchmark_id, inception_date = excluded.inception_date,
-        first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, last_log_growth = excluded.last_log_growth,
-        peak_log_growth = excluded.peak_log_growth, twin_of = excluded.twin_of, method = excluded.method, computed_at = now()`;
+      ${tx.unsafe(ENTITY_UPSERT)}`;
   }
 }
 
