@@ -154,7 +154,7 @@ export async function computeBook(
       res.portfolios = (await tx.unsafe(`select 1 from aw`)).count;
       // Fresh temp tables and bulk-changed tables have no statistics: without them the planner picks nested loops.
       await tx.unsafe(`analyze aw`);
-      const portfolioLevel = await recomputeLevel(tx, kind, 'portfolio', `(select inception_date from portfolios where id = aw.entity_id)`, benches, METHOD, finals);
+      const portfolioLevel = await recomputeLevel(tx, kind, 'portfolio', `select id as group_id, inception_date as inception from portfolios`, benches, METHOD, finals);
       res.seriesRows += portfolioLevel.rows;
       lap('portfolios');
 
@@ -184,6 +184,8 @@ export async function computeBook(
           join dirty_entities d on d.entity_type = '${memberType}' and d.entity_id = g.member_id
           where g.entity_type = '${level}' group by g.entity_type, g.entity_id
           on conflict (entity_type, entity_id) do update set from_date = least(dirty_entities.from_date, excluded.from_date)`);
+        // Thousands of groups just went in: without fresh statistics the queries below plan nested loops for one row.
+        await tx.unsafe(`analyze dirty_entities`);
         await createWorkTable(tx);
         // Benchmark: the strategy with the largest latest value among the group's portfolios; a change rebuilds the group.
         // Set-wise over the dirty groups' portfolios (one join, not a lookup of each group's portfolios).
@@ -211,12 +213,12 @@ export async function computeBook(
         res.groups += (await tx.unsafe(`select 1 from aw`)).count;
         if (level === 'client') await settleTwins(tx, METHOD);
         await tx.unsafe(`analyze aw`);
-        await tx.unsafe(`analyze dirty_entities`);
         const computed = await recomputeLevel(
           tx,
           kind,
           level,
-          `(select min(p.inception_date) from (${groupPortfolios(level)}) gp join portfolios p on p.id = gp.portfolio_id where gp.group_id = aw.entity_id)`,
+          `select gp.group_id, min(p.inception_date) as inception from (${groupPortfolios(level)}) gp join portfolios p on p.id = gp.portfolio_id
+           where gp.group_id in (select entity_id from aw) group by gp.group_id`,
           benches,
           METHOD,
           finals,

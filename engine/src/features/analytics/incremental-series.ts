@@ -23,18 +23,19 @@ interface Work {
  * level, in whole months: each entity's months from the one holding its from_date are replaced, continuing from the
  * checkpoint of that month (or the end of the last month before it). Portfolios read their valuations and external
  * flows (a flow counts on the first valuation on or after its date); aggregates pool their members' stored months
- * (already recomputed: levels go bottom up). `inception` is the SQL of the entity's inception date (alias aw).
+ * (already recomputed: levels go bottom up). `inceptions` is SQL of (group_id, inception) pairs covering the level's
+ * entities in `aw` (joined once, set-wise: a correlated lookup per entity cost 1.7 ms for each RM).
  */
 export async function recomputeLevel(
   tx: TransactionSql,
   kind: StoreKind,
   level: string,
-  inception: string,
+  inceptions: string,
   benches: Map<number, BenchmarkDays>,
   method: string,
   finals: Finals,
 ): Promise<{ entities: number; rows: number }> {
-  const work = await loadWork(tx, kind, inception, benches);
+  const work = await loadWork(tx, kind, inceptions, benches);
   if (!work.length) return { entities: 0, rows: 0 };
   if (level === 'portfolio') {
     await tx`update aw set c_date = u.d from unnest(${work.map((w) => w.id)}::int[], ${work.map((w) => (w.c.date === null ? null : fromDayNumber(w.c.date))) as string[]}::date[]) as u(id, d)
@@ -79,14 +80,15 @@ const WORK_COLUMNS: ReadColumns = [
 ];
 
 /** Each entity of `aw`: where its recompute starts and the state it continues from. */
-async function loadWork(tx: TransactionSql, kind: StoreKind, inception: string, benches: Map<number, BenchmarkDays>): Promise<Work[]> {
+async function loadWork(tx: TransactionSql, kind: StoreKind, inceptions: string, benches: Map<number, BenchmarkDays>): Promise<Work[]> {
   const work: Work[] = [];
   await readRows(
     tx,
     kind,
-    `select aw.entity_type as aw_type, aw.entity_id as aw_id, aw.benchmark_id as aw_benchmark, ${inception} as aw_inception,
+    `select aw.entity_type as aw_type, aw.entity_id as aw_id, aw.benchmark_id as aw_benchmark, i.inception as aw_inception,
             date_trunc('month', aw.from_date)::date as aw_from, e.first_date as aw_first, m.*
      from aw left join analytics_entities e on e.entity_type = aw.entity_type and e.entity_id = aw.entity_id
+     left join (${inceptions}) i on i.group_id = aw.entity_id
      left join lateral (select * from analytics_series_months x where x.entity_type = aw.entity_type and x.entity_id = aw.entity_id
                           and x.month <= date_trunc('month', aw.from_date) order by x.month desc limit 1) m on true
      order by aw.entity_type, aw.entity_id`,
