@@ -84,11 +84,22 @@ export class TableStream {
     else this.rows.push(cells.map((x) => (x instanceof Float64Array ? x.slice() : x)));
   }
 
+  /** Rows encoded elsewhere (a rows-only BinaryCopyWriter of the same columns; PostgreSQL only), after those buffered. */
+  encoded(bytes: Buffer): void {
+    if (!this.out) throw new Error('encoded rows are for a PostgreSQL COPY');
+    if (this.out.size) this.queued.push(this.out.take());
+    this.queued.push(bytes);
+    this.queuedBytes += bytes.length;
+  }
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+
   async pump(): Promise<void> {
     if (this.out) {
-      if (this.out.size < 1 << 20) return;
+      if (this.out.size + this.queuedBytes < 1 << 20) return;
       const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts));
-      if (!w.write(this.out.take())) await drained(w);
+      await this.send(w);
+      if (this.out.size && !w.write(this.out.take())) await drained(w);
     } else if (this.rows.length >= 5000) await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
   }
 
@@ -107,10 +118,17 @@ export class TableStream {
       await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
       return;
     }
-    if (!this.out.count && !this.copy) return;
-    const last = this.out.end();
-    await endCopy(this.tx, this.table, await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts)), last);
+    if (!this.out.count && !this.queued.length && !this.copy) return;
+    const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts));
+    await this.send(w);
+    await endCopy(this.tx, this.table, w, this.out.end());
     this.copy = null;
+  }
+
+  /** Writes the queued buffers (in order, waiting while the server catches up). */
+  private async send(w: Writable): Promise<void> {
+    for (const bytes of this.queued.splice(0)) if (!w.write(bytes)) await drained(w);
+    this.queuedBytes = 0;
   }
 
   private async abort(err: unknown): Promise<void> {
@@ -187,17 +205,24 @@ export function paiseToDecimal(p: number): string {
 }
 
 const PG_EPOCH_DAY = toDayNumber('2000-01-01');
+const EMPTY = Buffer.alloc(0);
 
 /** PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4). */
 export class BinaryCopyWriter {
-  private buf = Buffer.allocUnsafe(1 << 21);
+  private buf: Buffer;
   /** Numbers are written through a DataView (big-endian by default): far cheaper per call than Buffer's writers. */
-  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  private view: DataView;
   private pos = 0;
   /** Rows since the last end(). */
   count = 0;
-  constructor(readonly columns: Columns) {
-    this.header();
+  constructor(
+    readonly columns: Columns,
+    /** `rowsOnly`: rows without the stream's header, to be sent inside another writer's stream (TableStream.encoded). */
+    opts: { rowsOnly?: boolean; bytes?: number } = {},
+  ) {
+    this.buf = Buffer.allocUnsafe(opts.bytes ?? 1 << 21);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    if (!opts.rowsOnly) this.header();
   }
 
   /** Bytes buffered (not yet taken). */
@@ -316,6 +341,14 @@ export class BinaryCopyWriter {
     const out = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(this.buf.length);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    this.pos = 0;
+    return out;
+  }
+
+  /** The bytes so far, for a writer that is done (no new buffer). */
+  takeLast(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = EMPTY;
     this.pos = 0;
     return out;
   }
