@@ -68,6 +68,9 @@ export class TableStream {
   private readonly out: BinaryCopyWriter | null;
   private copy: Promise<Writable> | null = null;
   private rows: Row[] = [];
+  /** Encoded rows (and what was buffered before them) waiting for the next pump. */
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
 
   constructor(
     private readonly tx: Queryable,
@@ -91,8 +94,6 @@ export class TableStream {
     this.queued.push(bytes);
     this.queuedBytes += bytes.length;
   }
-  private queued: Buffer[] = [];
-  private queuedBytes = 0;
 
   async pump(): Promise<void> {
     if (this.out) {

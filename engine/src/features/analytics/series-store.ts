@@ -89,8 +89,8 @@ export class SeriesWriter {
   /**
    * The band's rows into the COPY, month by month. The metric step reads every entity's month at each period's opening
    * (M−1 … M−60) and the next run every entity's latest month: in entity order each of those rows sits on a page of its
-   * own (~50 k pages to read into a cold buffer cache for one day's metrics on the bench book); month by month within a
-   * band of ~1,000 entities, a few hundred pages per month asked.
+   * own; month by month within a band of ~1,000 entities, the rows asked share pages. One more day on the bench book
+   * read 124 k pages into PostgreSQL's buffer cache after an entity-order build, 43 k after a banded one.
    */
   private endBand(): void {
     for (const month of [...this.band!.keys()].sort((a, b) => a - b)) this.months.encoded(this.band!.get(month)!.takeLast());
