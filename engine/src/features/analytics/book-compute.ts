@@ -2,7 +2,7 @@ import type { Queryable, Sql } from '../../db/client.js';
 import { blendedIndexReturns } from '../../analytics/index.js';
 import { computeMetrics } from './book-metrics.js';
 import { rebuildAllSeries } from './full-rebuild.js';
-import { recomputeLevel } from './incremental-series.js';
+import { recomputeLevel, type RecentMonths } from './incremental-series.js';
 import type { SeriesCheckpoint } from './series-state.js';
 import { ENTITY_COLUMNS, ENTITY_UPSERT, loadBenchmarkDays, type Finals } from './series-store.js';
 
@@ -104,6 +104,7 @@ export async function computeBook(
       }
       const benches = await loadBenchmarkDays(tx);
       const finals: Finals = new Map();
+      const recent: RecentMonths = new Map();
       lap('benchmarks');
 
       // 2. Portfolios.
@@ -154,7 +155,7 @@ export async function computeBook(
       res.portfolios = (await tx.unsafe(`select 1 from aw`)).count;
       // Fresh temp tables and bulk-changed tables have no statistics: without them the planner picks nested loops.
       await tx.unsafe(`analyze aw`);
-      const portfolioLevel = await recomputeLevel(tx, kind, 'portfolio', `select id as group_id, inception_date as inception from portfolios`, benches, METHOD, finals);
+      const portfolioLevel = await recomputeLevel(tx, kind, 'portfolio', `select id as group_id, inception_date as inception from portfolios`, benches, METHOD, finals, recent);
       res.seriesRows += portfolioLevel.rows;
       lap('portfolios');
 
@@ -222,6 +223,7 @@ export async function computeBook(
           benches,
           METHOD,
           finals,
+          recent,
         );
         res.seriesRows += computed.rows;
         lap(level);

@@ -2,6 +2,7 @@ import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { readRows, type ReadColumns } from './bulk-read.js';
+import { writeRows } from './bulk-write.js';
 import { MONTH_READ_COLUMNS, MonthPacker, monthRowOf, SeriesState, START, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, saveEntities, SeriesWriter, type ComputedEntity, type Finals, type StoreKind } from './series-store.js';
 
@@ -34,6 +35,7 @@ export async function recomputeLevel(
   benches: Map<number, BenchmarkDays>,
   method: string,
   finals: Finals,
+  recent: RecentMonths,
 ): Promise<{ entities: number; rows: number }> {
   const work = await loadWork(tx, kind, inceptions, benches);
   if (!work.length) return { entities: 0, rows: 0 };
@@ -49,13 +51,19 @@ export async function recomputeLevel(
                      select f.ctid from aw cross join lateral (select ctid from analytics_flows f
                        where f.entity_type = aw.entity_type and f.entity_id = aw.entity_id and f.value_date >= date_trunc('month', aw.from_date) offset 0) f))`);
 
-  const inputs = level === 'portfolio' ? await portfolioInputs(tx, kind) : await pooledInputs(tx, kind, work);
+  const inputs = level === 'portfolio' ? await portfolioInputs(tx, kind) : await pooledInputs(tx, kind, work, recent);
   const writer = new SeriesWriter(tx, kind);
   const computed: ComputedEntity[] = [];
   await writer.complete(async () => {
     for (const w of work) {
       const days = inputs.get(entityKey(w.type, w.id));
-      const packer = new MonthPacker(w.type, w.id, w.c, w.benchmarkId === null ? undefined : benches.get(w.benchmarkId), (m) => writer.month(m));
+      const kept: MonthRow[] = [];
+      let keep = true;
+      const packer = new MonthPacker(w.type, w.id, w.c, w.benchmarkId === null ? undefined : benches.get(w.benchmarkId), (m) => {
+        writer.month(m);
+        if (keep && kept.length < KEEP_MONTHS) kept.push(copyOfMonth(m));
+        else keep = false;
+      });
       if (days) {
         let value = w.c.value;
         for (let i = 0; i < days.day.length; i++) {
@@ -64,6 +72,8 @@ export async function recomputeLevel(
         }
       }
       packer.finish();
+      if (keep) recent.set(entityKey(w.type, w.id), { from: w.from, rows: kept });
+      else recent.delete(entityKey(w.type, w.id));
       const last = packer.state.snapshot();
       finals.set(entityKey(w.type, w.id), last);
       computed.push({ type: w.type, id: w.id, benchmarkId: w.benchmarkId, inception: w.inception, first: w.c.date === null ? packer.first : w.keptFirst, last });
@@ -72,6 +82,20 @@ export async function recomputeLevel(
   });
   await saveEntities(tx, method, computed);
   return { entities: work.length, rows: writer.rows };
+}
+
+/**
+ * The months this run recomputed, by entity (key `type:id`): every month from the first recomputed one (`from`, its
+ * first day) on. The level above pools its members' months from here instead of reading back what was just written.
+ */
+export type RecentMonths = Map<string, { from: number; rows: MonthRow[] }>;
+
+/** An entity's recomputed months are kept only when few: a back-dated recompute's are read back instead. */
+const KEEP_MONTHS = 3;
+
+/** A packed month that outlives its packer (which reuses the arrays for its next month). */
+function copyOfMonth(m: MonthRow): MonthRow {
+  return { ...m, c: { ...m.c }, value: m.value.slice(0, m.len), flow: m.flow.slice(0, m.len) };
 }
 
 const WORK_COLUMNS: ReadColumns = [
@@ -165,24 +189,52 @@ function firstIndexAtOrAfter(days: number[], d: number): number {
   return i < days.length ? i : -1;
 }
 
-/** Aggregates: per day, the sum of the members' value changes and flows over the members' stored months. */
-async function pooledInputs(tx: TransactionSql, kind: StoreKind, work: Work[]): Promise<Map<string, Inputs>> {
+/**
+ * Aggregates: per day, the sum of the members' value changes and flows over the members' months from the group's first
+ * recomputed month: from memory when this run recomputed the member from that month or earlier (a twin client: its
+ * portfolio), else as stored.
+ */
+async function pooledInputs(tx: TransactionSql, kind: StoreKind, work: Work[], recent: RecentMonths): Promise<Map<string, Inputs>> {
   const pools = new Map<string, Map<number, [number, number]>>();
+  const poolOf = (key: string) => {
+    let pool = pools.get(key);
+    if (!pool) pools.set(key, (pool = new Map()));
+    return pool;
+  };
+  const fromOf = new Map(work.map((w) => [entityKey(w.type, w.id), w.from]));
+  const stored: [string, number, string, number, number][] = [];
   await readRows(
     tx,
     kind,
-    `select aw.entity_type as g_type, aw.entity_id as g_id, m.* from aw
+    `select aw.entity_type as g_type, aw.entity_id as g_id, gm.member_type as m_type, gm.member_id as m_id, e.twin_of from aw
      join analytics_group_members gm on gm.entity_type = aw.entity_type and gm.entity_id = aw.entity_id
-     cross join lateral (select * from analytics_months x where x.entity_type = gm.member_type and x.entity_id = gm.member_id
-                           and x.month >= date_trunc('month', aw.from_date) offset 0) m`,
-    [['g_type', 'text'], ['g_id', 'int'], ...MONTH_READ_COLUMNS],
+     left join analytics_entities e on e.entity_type = gm.member_type and e.entity_id = gm.member_id`,
+    [['g_type', 'text'], ['g_id', 'int'], ['m_type', 'text'], ['m_id', 'int'], ['twin_of', 'int']],
     (cells) => {
-      const k = entityKey(cells[0] as string, cells[1] as number);
-      let pool = pools.get(k);
-      if (!pool) pools.set(k, (pool = new Map()));
-      addMember(pool, monthRowOf(cells, 2));
+      const key = entityKey(cells[0] as string, cells[1] as number);
+      const from = fromOf.get(key);
+      if (from === undefined) return;
+      const twinOf = cells[4] as number | null;
+      const member = recent.get(twinOf === null ? entityKey(cells[2] as string, cells[3] as number) : entityKey('portfolio', twinOf));
+      if (member && member.from <= from) {
+        const pool = poolOf(key);
+        for (const row of member.rows) if (row.month >= from) addMember(pool, row);
+      } else stored.push([cells[0] as string, cells[1] as number, cells[2] as string, cells[3] as number, from]);
     },
   );
+  if (stored.length) {
+    await tx.unsafe(`drop table if exists pool_members`);
+    await tx.unsafe(`create temp table pool_members (g_type text, g_id integer, m_type text, m_id integer, from_month date) on commit drop`);
+    await writeRows(tx, kind, 'pool_members', [['g_type', 'text'], ['g_id', 'int'], ['m_type', 'text'], ['m_id', 'int'], ['from_month', 'date']], stored);
+    await readRows(
+      tx,
+      kind,
+      `select p.g_type, p.g_id, m.* from pool_members p
+       cross join lateral (select * from analytics_months x where x.entity_type = p.m_type and x.entity_id = p.m_id and x.month >= p.from_month offset 0) m`,
+      [['g_type', 'text'], ['g_id', 'int'], ...MONTH_READ_COLUMNS],
+      (cells) => addMember(poolOf(entityKey(cells[0] as string, cells[1] as number)), monthRowOf(cells, 2)),
+    );
+  }
   const out = new Map<string, Inputs>();
   for (const w of work) {
     const pool = pools.get(entityKey(w.type, w.id));
