@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import type { Database } from '../../engine/src/db/client.js';
+import { CONNECTION_OPTIONS, type Database } from '../../engine/src/db/client.js';
 import { migrate } from '../../engine/src/db/migrate.js';
 import { configDir, loadEnv } from '../../engine/src/env.js';
 import { loadImportMapping } from '../../engine/src/connectors/wealth-spectrum/mapping.js';
@@ -115,11 +115,11 @@ async function streamValuations(sql: postgres.Sql): Promise<number> {
 
 async function main() {
   const name = `pmshub_bench_analytics_${Date.now()}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(ADMIN_URL, { ...CONNECTION_OPTIONS, max: 1 });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
+  const sql = postgres(url.toString(), { ...CONNECTION_OPTIONS, max: 4 });
   const db: Database = { sql, kind: 'postgres', url: url.toString(), close: () => sql.end({ timeout: 5 }) };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-analytics-'));
   try {

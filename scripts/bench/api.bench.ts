@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import postgres from 'postgres';
+import { CONNECTION_OPTIONS } from '../../engine/src/db/client.js';
 
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const ADMIN_URL = arg('url', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
@@ -144,13 +145,13 @@ async function startServer(dbUrl: string): Promise<{ child: ChildProcess; port: 
 async function main() {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const name = `pmshub_bench_api_${Date.now()}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(ADMIN_URL, { ...CONNECTION_OPTIONS, max: 1 });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   let server: { child: ChildProcess; port: number } | undefined;
   try {
-    const sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
+    const sql = postgres(url.toString(), { ...CONNECTION_OPTIONS, max: 4 });
     await generateBook(sql);
     await sql.end();
     server = await startServer(url.toString());

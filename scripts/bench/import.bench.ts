@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import postgres from 'postgres';
-import { openDatabase, type Database } from '../../engine/src/db/client.js';
+import { CONNECTION_OPTIONS, openDatabase, type Database } from '../../engine/src/db/client.js';
 import { migrate } from '../../engine/src/db/migrate.js';
 import { configDir, loadEnv } from '../../engine/src/env.js';
 import { loadImportMapping } from '../../engine/src/connectors/wealth-spectrum/mapping.js';
@@ -55,7 +55,7 @@ async function timedImport(db: Database, file: string) {
 
 async function freshDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
   const name = `pmshub_bench_${Date.now()}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(ADMIN_URL, { ...CONNECTION_OPTIONS, max: 1 });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;

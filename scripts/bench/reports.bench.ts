@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { CONNECTION_OPTIONS } from '../../engine/src/db/client.js';
 import { migrate } from '../../engine/src/db/migrate.js';
 import { configDir } from '../../engine/src/env.js';
 import { computeBook } from '../../engine/src/features/analytics/book-compute.js';
@@ -85,11 +86,11 @@ async function generate(sql: postgres.Sql) {
 
 async function main() {
   const name = `pmshub_bench_reports_${Date.now()}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(ADMIN_URL, { ...CONNECTION_OPTIONS, max: 1 });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
+  const sql = postgres(url.toString(), { ...CONNECTION_OPTIONS, max: 4 });
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-reports-'));
   try {
     process.stdout.write(`reports bench: ${CLIENTS} clients × ${YEARS} years of business days (${os.cpus().length} cores)\n`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import postgres from 'postgres';
+import { CONNECTION_OPTIONS } from '../client.js';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../migrate.js';
 
@@ -21,11 +22,11 @@ export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const template = `pmshub_tpl_${process.pid}_${Date.now()}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    const admin = postgres(url, { ...CONNECTION_OPTIONS, max: 1 });
     await admin.unsafe(`create database ${template}`);
     const tplUrl = new URL(url);
     tplUrl.pathname = `/${template}`;
-    const tpl = postgres(tplUrl.toString(), { max: 1, onnotice: () => {} });
+    const tpl = postgres(tplUrl.toString(), { ...CONNECTION_OPTIONS, max: 1 });
     await migrate(tpl);
     await tpl.end();
     project.provide('testDb', { kind: 'postgres', url, template });
@@ -39,7 +40,7 @@ export default async function setup(project: TestProject) {
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());
-  const sql = postgres({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
+  const sql = postgres({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 1, ...CONNECTION_OPTIONS });
   await migrate(sql);
   await sql.end();
   await server.stop();

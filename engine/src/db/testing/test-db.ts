@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import type { Database } from '../client.js';
+import { CONNECTION_OPTIONS, type Database } from '../client.js';
 
 let counter = 0;
 
@@ -12,11 +12,11 @@ export async function createTestDatabase(): Promise<Database> {
   const testDb = inject('testDb');
   if (testDb.kind === 'postgres') {
     const name = `pmshub_t_${process.pid}_${Date.now()}_${counter++}`;
-    const admin = postgres(testDb.url, { max: 1, onnotice: () => {} });
+    const admin = postgres(testDb.url, { ...CONNECTION_OPTIONS, max: 1 });
     await admin.unsafe(`create database ${name} template ${testDb.template}`);
     const url = new URL(testDb.url);
     url.pathname = `/${name}`;
-    const sql = postgres(url.toString(), { max: 10, onnotice: () => {} });
+    const sql = postgres(url.toString(), { ...CONNECTION_OPTIONS, max: 10 });
     return {
       sql,
       kind: 'postgres',
@@ -32,7 +32,7 @@ export async function createTestDatabase(): Promise<Database> {
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());
-  const sql = postgres({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
+  const sql = postgres({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 1, ...CONNECTION_OPTIONS });
   return {
     sql,
     kind: 'embedded',
