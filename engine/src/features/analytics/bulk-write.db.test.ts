@@ -62,19 +62,19 @@ describe('writeRows', () => {
     const rows = await db.sql.begin(async (tx) => {
       await tx`create temp table bw2 (seq serial, label text, n integer) on commit drop`;
       const out = new TableStream(tx, db.kind, 'bw2', columns);
+      // Chunks of 16 bytes: rows continue from one chunk into the next (a COPY is a byte stream).
       const band = (from: number) => {
-        const w = new BinaryCopyWriter(columns, { rowsOnly: true, bytes: 16 });
+        const w = new BinaryCopyWriter(columns, { rowsOnly: true, chunked: true, bytes: 16 });
         for (let i = from; i < from + 3; i++) w.row([`band ${i}`, i]);
-        return w.takeLast();
+        return w.takeChunks();
       };
       await out.complete(async () => {
         out.row(['own', 0]);
-        out.encoded(band(1));
-        out.encoded(band(4));
+        for (const bytes of [...band(1), ...band(4)]) out.encoded(bytes);
         out.row(['own', 7]);
         // Past the first megabyte: pumped while the stream is open.
         for (let i = 8; i < 60_000; i++) {
-          if (i % 1000 === 0) out.encoded(band(i));
+          if (i % 1000 === 0) for (const bytes of band(i)) out.encoded(bytes);
           else out.row(['own', i]);
           await out.pump();
         }

@@ -90,17 +90,26 @@ export class TableStream {
   /** Rows encoded elsewhere (a rows-only BinaryCopyWriter of the same columns; PostgreSQL only), after those buffered. */
   encoded(bytes: Buffer): void {
     if (!this.out) throw new Error('encoded rows are for a PostgreSQL COPY');
-    if (this.out.size) this.queued.push(this.out.take());
+    if (this.out.size) this.enqueue(this.out.take());
+    this.enqueue(bytes);
+  }
+
+  private enqueue(bytes: Buffer): void {
     this.queued.push(bytes);
     this.queuedBytes += bytes.length;
   }
 
+  /**
+   * Hands the server what it can take now; waits for it only beyond MAX_QUEUED bytes waiting, so the caller goes on
+   * computing while the server ingests (a band of encoded rows arrives all at once: waiting for all of it to drain
+   * stopped the computing for as long).
+   */
   async pump(): Promise<void> {
     if (this.out) {
       if (this.out.size + this.queuedBytes < 1 << 20) return;
       const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts));
-      await this.send(w);
-      if (this.out.size && !w.write(this.out.take())) await drained(w);
+      if (this.out.size >= 1 << 20) this.enqueue(this.out.take());
+      await this.send(w, MAX_QUEUED);
     } else if (this.rows.length >= 5000) await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
   }
 
@@ -121,15 +130,23 @@ export class TableStream {
     }
     if (!this.out.count && !this.queued.length && !this.copy) return;
     const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts));
-    await this.send(w);
+    await this.send(w, 0);
     await endCopy(this.tx, this.table, w, this.out.end());
     this.copy = null;
   }
 
-  /** Writes the queued buffers (in order, waiting while the server catches up). */
-  private async send(w: Writable): Promise<void> {
-    for (const bytes of this.queued.splice(0)) if (!w.write(bytes)) await drained(w);
-    this.queuedBytes = 0;
+  /** Writes queued buffers in order while the stream takes them; waits for it while more than `keep` bytes wait. */
+  private async send(w: Writable, keep: number): Promise<void> {
+    while (this.queued.length) {
+      if (w.writableNeedDrain) {
+        if (this.queuedBytes <= keep) return;
+        await drained(w);
+        continue;
+      }
+      const bytes = this.queued.shift()!;
+      this.queuedBytes -= bytes.length;
+      w.write(bytes);
+    }
   }
 
   private async abort(err: unknown): Promise<void> {
@@ -138,6 +155,9 @@ export class TableStream {
     if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));
   }
 }
+
+/** Encoded rows a TableStream holds for a busy server before the caller waits (bounds memory). */
+const MAX_QUEUED = 64 << 20;
 
 /**
  * Resolves when a full COPY stream can take more, rejects when it fails instead: a server that rejects the data ends the
@@ -218,17 +238,24 @@ export class BinaryCopyWriter {
   count = 0;
   constructor(
     readonly columns: Columns,
-    /** `rowsOnly`: rows without the stream's header, to be sent inside another writer's stream (TableStream.encoded). */
-    opts: { rowsOnly?: boolean; bytes?: number } = {},
+    /**
+     * `rowsOnly`: rows without the stream's header, to be sent inside another writer's stream (TableStream.encoded);
+     * `chunked`: a full buffer is set aside and a new one begun instead of growing (no copies; takeChunks).
+     */
+    opts: { rowsOnly?: boolean; bytes?: number; chunked?: boolean } = {},
   ) {
     this.buf = Buffer.allocUnsafe(opts.bytes ?? 1 << 21);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    this.chunks = opts.chunked ? [] : null;
     if (!opts.rowsOnly) this.header();
   }
+  /** Chunked: the full buffers set aside, in order. */
+  private readonly chunks: Buffer[] | null;
+  private chunkedBytes = 0;
 
   /** Bytes buffered (not yet taken). */
   get size(): number {
-    return this.pos;
+    return this.chunkedBytes + this.pos;
   }
 
   private header(): void {
@@ -346,9 +373,9 @@ export class BinaryCopyWriter {
     return out;
   }
 
-  /** The bytes so far, for a writer that is done (no new buffer). */
-  takeLast(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
+  /** Chunked: every byte so far, as the buffers they were written in; the writer is done. */
+  takeChunks(): Buffer[] {
+    const out = [...(this.chunks ?? []), this.buf.subarray(0, this.pos)];
     this.buf = EMPTY;
     this.pos = 0;
     return out;
@@ -429,6 +456,15 @@ export class BinaryCopyWriter {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
+    if (this.chunks) {
+      // A COPY is a byte stream: a row may continue in the next buffer.
+      this.chunks.push(this.buf.subarray(0, this.pos));
+      this.chunkedBytes += this.pos;
+      this.buf = Buffer.allocUnsafe(Math.max(this.buf.length, n));
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+      this.pos = 0;
+      return;
+    }
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
