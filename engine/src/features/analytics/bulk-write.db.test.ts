@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { createTestDatabase } from '../../db/testing/test-db.js';
-import { BinaryCopyWriter, TableStream, writeRows, type Columns, type Row } from './bulk-write.js';
+import { TableStream, writeRows, type Columns, type Row } from './bulk-write.js';
 
 const COLUMNS: Columns = [
   ['label', 'text'],
@@ -57,41 +57,6 @@ describe('writeRows', () => {
     expect(rows.map((r) => [r.label, r.n, r.d, r.amount, r.ratio === 0 ? 0 : r.ratio, r.paise])).toEqual(EXPECTED);
   });
 
-  it.runIf(process.env.TEST_DATABASE_URL)('sends rows encoded elsewhere in order between its own (PostgreSQL)', async () => {
-    const columns: Columns = [['label', 'text'], ['n', 'int']];
-    const rows = await db.sql.begin(async (tx) => {
-      await tx`create temp table bw2 (seq serial, label text, n integer) on commit drop`;
-      const out = new TableStream(tx, db.kind, 'bw2', columns);
-      // Chunks of 16 bytes: rows continue from one chunk into the next (a COPY is a byte stream).
-      const band = (from: number) => {
-        const w = new BinaryCopyWriter(columns, { rowsOnly: true, chunked: true, bytes: 16 });
-        for (let i = from; i < from + 3; i++) w.row([`band ${i}`, i]);
-        return w.takeChunks();
-      };
-      await out.complete(async () => {
-        out.row(['own', 0]);
-        for (const bytes of [...band(1), ...band(4)]) out.encoded(bytes);
-        out.row(['own', 7]);
-        // Past the first megabyte: pumped while the stream is open.
-        for (let i = 8; i < 60_000; i++) {
-          if (i % 1000 === 0) for (const bytes of band(i)) out.encoded(bytes);
-          else out.row(['own', i]);
-          await out.pump();
-        }
-      });
-      return tx<{ label: string; n: number }[]>`select label, n from bw2 order by seq`;
-    });
-    expect(rows.length).toBe(60_000 + 2 * 59);
-    expect(rows.slice(0, 9)).toEqual([
-      { label: 'own', n: 0 }, { label: 'band 1', n: 1 }, { label: 'band 2', n: 2 }, { label: 'band 3', n: 3 },
-      { label: 'band 4', n: 4 }, { label: 'band 5', n: 5 }, { label: 'band 6', n: 6 }, { label: 'own', n: 7 }, { label: 'own', n: 8 },
-    ]);
-    const at = rows.findIndex((r) => r.n === 59_000);
-    expect(rows.slice(at - 1, at + 4)).toEqual([
-      { label: 'own', n: 58_999 }, { label: 'band 59000', n: 59_000 }, { label: 'band 59001', n: 59_001 }, { label: 'band 59002', n: 59_002 },
-      { label: 'own', n: 59_001 },
-    ]);
-  });
 
   it('fails, not hangs, when the server rejects rows in the middle of a long stream', async () => {
     const run = db.sql.begin(async (tx) => {

@@ -68,9 +68,6 @@ export class TableStream {
   private readonly out: BinaryCopyWriter | null;
   private copy: Promise<Writable> | null = null;
   private rows: Row[] = [];
-  /** Encoded rows (and what was buffered before them) waiting for the next pump. */
-  private queued: Buffer[] = [];
-  private queuedBytes = 0;
 
   constructor(
     private readonly tx: Queryable,
@@ -87,29 +84,11 @@ export class TableStream {
     else this.rows.push(cells.map((x) => (x instanceof Float64Array ? x.slice() : x)));
   }
 
-  /** Rows encoded elsewhere (a rows-only BinaryCopyWriter of the same columns; PostgreSQL only), after those buffered. */
-  encoded(bytes: Buffer): void {
-    if (!this.out) throw new Error('encoded rows are for a PostgreSQL COPY');
-    if (this.out.size) this.enqueue(this.out.take());
-    this.enqueue(bytes);
-  }
-
-  private enqueue(bytes: Buffer): void {
-    this.queued.push(bytes);
-    this.queuedBytes += bytes.length;
-  }
-
-  /**
-   * Hands the server what it can take now; waits for it only beyond MAX_QUEUED bytes waiting, so the caller goes on
-   * computing while the server ingests (a band of encoded rows arrives all at once: waiting for all of it to drain
-   * stopped the computing for as long).
-   */
   async pump(): Promise<void> {
     if (this.out) {
-      if (this.out.size + this.queuedBytes < 1 << 20) return;
+      if (this.out.size < 1 << 20) return;
       const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts));
-      if (this.out.size >= 1 << 20) this.enqueue(this.out.take());
-      await this.send(w, MAX_QUEUED);
+      if (!w.write(this.out.take())) await drained(w);
     } else if (this.rows.length >= 5000) await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
   }
 
@@ -128,25 +107,10 @@ export class TableStream {
       await writeRows(this.tx, this.kind, this.table, this.columns, this.rows.splice(0));
       return;
     }
-    if (!this.out.count && !this.queued.length && !this.copy) return;
-    const w = await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts));
-    await this.send(w, 0);
-    await endCopy(this.tx, this.table, w, this.out.end());
+    if (!this.out.count && !this.copy) return;
+    const last = this.out.end();
+    await endCopy(this.tx, this.table, await (this.copy ??= copyIn(this.tx, this.table, this.columns, this.opts)), last);
     this.copy = null;
-  }
-
-  /** Writes queued buffers in order while the stream takes them; waits for it while more than `keep` bytes wait. */
-  private async send(w: Writable, keep: number): Promise<void> {
-    while (this.queued.length) {
-      if (w.writableNeedDrain) {
-        if (this.queuedBytes <= keep) return;
-        await drained(w);
-        continue;
-      }
-      const bytes = this.queued.shift()!;
-      this.queuedBytes -= bytes.length;
-      w.write(bytes);
-    }
   }
 
   private async abort(err: unknown): Promise<void> {
@@ -155,9 +119,6 @@ export class TableStream {
     if (copy) (await copy).destroy(err instanceof Error ? err : new Error(String(err)));
   }
 }
-
-/** Encoded rows a TableStream holds for a busy server before the caller waits (bounds memory). */
-const MAX_QUEUED = 64 << 20;
 
 /**
  * Resolves when a full COPY stream can take more, rejects when it fails instead: a server that rejects the data ends the
@@ -226,36 +187,22 @@ export function paiseToDecimal(p: number): string {
 }
 
 const PG_EPOCH_DAY = toDayNumber('2000-01-01');
-const EMPTY = Buffer.alloc(0);
 
 /** PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4). */
 export class BinaryCopyWriter {
-  private buf: Buffer;
+  private buf = Buffer.allocUnsafe(1 << 21);
   /** Numbers are written through a DataView (big-endian by default): far cheaper per call than Buffer's writers. */
-  private view: DataView;
+  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   private pos = 0;
   /** Rows since the last end(). */
   count = 0;
-  constructor(
-    readonly columns: Columns,
-    /**
-     * `rowsOnly`: rows without the stream's header, to be sent inside another writer's stream (TableStream.encoded);
-     * `chunked`: a full buffer is set aside and a new one begun instead of growing (no copies; takeChunks).
-     */
-    opts: { rowsOnly?: boolean; bytes?: number; chunked?: boolean } = {},
-  ) {
-    this.buf = Buffer.allocUnsafe(opts.bytes ?? 1 << 21);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
-    this.chunks = opts.chunked ? [] : null;
-    if (!opts.rowsOnly) this.header();
+  constructor(readonly columns: Columns) {
+    this.header();
   }
-  /** Chunked: the full buffers set aside, in order. */
-  private readonly chunks: Buffer[] | null;
-  private chunkedBytes = 0;
 
   /** Bytes buffered (not yet taken). */
   get size(): number {
-    return this.chunkedBytes + this.pos;
+    return this.pos;
   }
 
   private header(): void {
@@ -373,14 +320,6 @@ export class BinaryCopyWriter {
     return out;
   }
 
-  /** Chunked: every byte so far, as the buffers they were written in; the writer is done. */
-  takeChunks(): Buffer[] {
-    const out = [...(this.chunks ?? []), this.buf.subarray(0, this.pos)];
-    this.buf = EMPTY;
-    this.pos = 0;
-    return out;
-  }
-
   /** The rest of the stream with its trailer; the writer starts a new stream. */
   end(): Buffer {
     this.ensure(2);
@@ -456,15 +395,6 @@ export class BinaryCopyWriter {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    if (this.chunks) {
-      // A COPY is a byte stream: a row may continue in the next buffer.
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.chunkedBytes += this.pos;
-      this.buf = Buffer.allocUnsafe(Math.max(this.buf.length, n));
-      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
-      this.pos = 0;
-      return;
-    }
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;

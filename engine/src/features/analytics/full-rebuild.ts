@@ -55,7 +55,7 @@ export async function rebuildAllSeries(
   const flows = await readFlows(reader, kind);
 
   // The caller emptied the tables in this transaction: the rows go in frozen.
-  const writer = new SeriesWriter(tx, kind, { freeze: true, banded: true });
+  const writer = new SeriesWriter(tx, kind, { freeze: true });
   const entities: ComputedEntity[] = [];
   /** Computes and writes an entity's series; `twin`: a client whose series it is (its entity row names this one). */
   const emit = (

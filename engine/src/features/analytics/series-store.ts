@@ -1,6 +1,6 @@
 import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber } from '../../analytics/shared/iso-date.js';
-import { BinaryCopyWriter, paiseToDecimal, TableStream, writeRows, type Columns, type CopyOptions, type Row } from './bulk-write.js';
+import { paiseToDecimal, TableStream, writeRows, type Columns, type CopyOptions, type Row } from './bulk-write.js';
 import { MONTH_COLUMNS, monthRowCells, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 
 export type StoreKind = 'postgres' | 'embedded';
@@ -39,32 +39,19 @@ export class SeriesWriter {
   /** The flows of the months written (as they go to analytics_flows). */
   readonly flows: EntityFlows = new Map();
   rows = 0;
-  /** Banded writing: the current band's rows, encoded, by month. */
-  private readonly band: Map<number, BinaryCopyWriter> | null;
-  private bandBytes = 0;
 
   constructor(
     private readonly tx: TransactionSql,
     private readonly kind: StoreKind,
-    /**
-     * The full build: months and flows emptied in this transaction go in frozen (CopyOptions); `banded`: the months go
-     * in month by month within bands of entities (PostgreSQL).
-     */
-    private readonly opts: CopyOptions & { banded?: boolean } = {},
+    /** The full build: months and flows emptied in this transaction go in frozen (CopyOptions). */
+    private readonly opts: CopyOptions = {},
   ) {
     this.months = new TableStream(tx, kind, 'analytics_series_months', MONTH_COLUMNS, opts);
-    this.band = opts.banded && kind === 'postgres' ? new Map() : null;
   }
 
   /** Encoded now: the packer reuses the row's arrays for its next month. */
   month(m: MonthRow): void {
-    if (this.band) {
-      let w = this.band.get(m.month);
-      if (!w) this.band.set(m.month, (w = new BinaryCopyWriter(MONTH_COLUMNS, { rowsOnly: true, chunked: true, bytes: 1 << 17 })));
-      const before = w.size;
-      w.row(monthRowCells(m));
-      this.bandBytes += w.size - before;
-    } else this.months.row(monthRowCells(m));
+    this.months.row(monthRowCells(m));
     for (let i = 0; i < m.len; i++) {
       if (Number.isNaN(m.value[i]!)) continue;
       this.rows++;
@@ -82,30 +69,12 @@ export class SeriesWriter {
   }
 
   pump(): Promise<void> {
-    if (this.bandBytes >= BAND_BYTES) this.endBand();
     return this.months.pump();
-  }
-
-  /**
-   * The band's rows into the COPY, month by month. The metric step reads every entity's month at each period's opening
-   * (M−1 … M−60) and the next run every entity's latest month: in entity order each of those rows sits on a page of its
-   * own; month by month within a band of ~1,000 entities, the rows asked share pages. One more day on the bench book
-   * read 124 k pages into PostgreSQL's buffer cache after an entity-order build, 43 k after a banded one.
-   */
-  private endBand(): void {
-    for (const month of [...this.band!.keys()].sort((a, b) => a - b)) {
-      for (const bytes of this.band!.get(month)!.takeChunks()) this.months.encoded(bytes);
-    }
-    this.band!.clear();
-    this.bandBytes = 0;
   }
 
   /** Runs `work` (months and pumps), then writes the rest and the flows; a failure ends an open COPY (TableStream). */
   async complete(work: () => Promise<void>): Promise<void> {
-    await this.months.complete(async () => {
-      await work();
-      if (this.band) this.endBand();
-    });
+    await this.months.complete(work);
     const rows: Row[] = [];
     for (const [key, { days, paise }] of this.flows) {
       const [type, id] = key.split(':');
@@ -114,9 +83,6 @@ export class SeriesWriter {
     await writeRows(this.tx, this.kind, 'analytics_flows', FLOW_COLUMNS, rows, this.opts);
   }
 }
-
-/** Rows buffered per band (about 1,000 entities' months on a ten-year book). */
-const BAND_BYTES = 64 << 20;
 
 const FLOW_COLUMNS: Columns = [['entity_type', 'text'], ['entity_id', 'int'], ['value_date', 'date'], ['amount', 'paise']];
 
