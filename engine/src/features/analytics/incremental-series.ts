@@ -23,8 +23,8 @@ interface Work {
  * Recomputes the series of the entities in the work table `aw` (entity_type, entity_id, from_date, benchmark_id) of one
  * level, in whole months: each entity's months from the one holding its from_date are replaced, continuing from the
  * checkpoint of that month (or the end of the last month before it). Portfolios read their valuations and external
- * flows (a flow counts on the first valuation on or after its date); aggregates pool their members' stored months
- * (already recomputed: levels go bottom up). `inceptions` is SQL of (group_id, inception) pairs covering the level's
+ * flows (a flow counts on the first valuation on or after its date); aggregates pool their members' months (already
+ * recomputed: levels go bottom up; those this run computed from memory, `recent`, the rest as stored). `inceptions` is SQL of (group_id, inception) pairs covering the level's
  * entities in `aw` (joined once, set-wise: a correlated lookup per entity cost 1.7 ms for each RM).
  */
 export async function recomputeLevel(
