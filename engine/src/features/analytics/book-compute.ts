@@ -188,29 +188,31 @@ export async function computeBook(
         // Thousands of groups just went in: without fresh statistics the queries below plan nested loops for one row.
         await tx.unsafe(`analyze dirty_entities`);
         await createWorkTable(tx);
-        // Benchmark: the strategy with the largest latest value among the group's portfolios; a change rebuilds the group.
-        // Set-wise over the dirty groups' portfolios (one join, not a lookup of each group's portfolios). The planner
-        // cannot size a level's group-portfolio pairs (teams: 19,000 from 190 memberships) and probes each: hash joins
-        // instead (teams 98 → ~35 ms).
-        if (level !== 'strategy') await tx.unsafe(`set local enable_nestloop = off`);
-        await tx.unsafe(
-          level === 'strategy'
-            ? `insert into aw (entity_type, entity_id, from_date, benchmark_id)
-               select d.entity_type, d.entity_id, d.from_date, st.benchmark_id from dirty_entities d
-               left join strategies st on st.id = d.entity_id where d.entity_type = 'strategy'`
-            : `with gp as (
-                 select g.group_id, g.portfolio_id from (${groupPortfolios(level)}) g
-                 where g.group_id in (select entity_id from dirty_entities where entity_type = '${level}')),
-               dom as (
-                 select distinct on (gp.group_id) gp.group_id, s.benchmark_id from gp
-                 join portfolios p on p.id = gp.portfolio_id join strategies s on s.id = p.strategy_id
-                 left join analytics_entities e on e.entity_type = 'portfolio' and e.entity_id = p.id
-                 group by gp.group_id, s.benchmark_id order by gp.group_id, sum(coalesce(e.last_value, 0)) desc, s.benchmark_id)
-               insert into aw (entity_type, entity_id, from_date, benchmark_id)
-               select d.entity_type, d.entity_id, d.from_date, dom.benchmark_id from dirty_entities d
-               left join dom on dom.group_id = d.entity_id where d.entity_type = '${level}'`,
-        );
-        if (level !== 'strategy') await tx.unsafe(`set local enable_nestloop = on`);
+        // Benchmark: a strategy's own; a group's, the strategy with the largest latest value among its portfolios (a change
+        // rebuilds the group).
+        if (level === 'strategy') {
+          await tx.unsafe(`insert into aw (entity_type, entity_id, from_date, benchmark_id)
+                           select d.entity_type, d.entity_id, d.from_date, st.benchmark_id from dirty_entities d
+                           left join strategies st on st.id = d.entity_id where d.entity_type = 'strategy'`);
+        } else {
+          // Set-wise over the dirty groups' portfolios (one join, not a lookup of each group's portfolios). The planner
+          // cannot size a level's group-portfolio pairs (teams: 19,000 from 190 memberships) and probes each: hash joins
+          // instead (teams 98 → 23 ms).
+          await tx.unsafe(`set local enable_nestloop = off`);
+          await tx.unsafe(`
+            with gp as (
+              select g.group_id, g.portfolio_id from (${groupPortfolios(level)}) g
+              where g.group_id in (select entity_id from dirty_entities where entity_type = '${level}')),
+            dom as (
+              select distinct on (gp.group_id) gp.group_id, s.benchmark_id from gp
+              join portfolios p on p.id = gp.portfolio_id join strategies s on s.id = p.strategy_id
+              left join analytics_entities e on e.entity_type = 'portfolio' and e.entity_id = p.id
+              group by gp.group_id, s.benchmark_id order by gp.group_id, sum(coalesce(e.last_value, 0)) desc, s.benchmark_id)
+            insert into aw (entity_type, entity_id, from_date, benchmark_id)
+            select d.entity_type, d.entity_id, d.from_date, dom.benchmark_id from dirty_entities d
+            left join dom on dom.group_id = d.entity_id where d.entity_type = '${level}'`);
+          await tx.unsafe(`set local enable_nestloop = on`);
+        }
         await tx.unsafe(`
           update aw set from_date = '${FAR_PAST}' from analytics_entities e
           where e.entity_type = aw.entity_type and e.entity_id = aw.entity_id and e.benchmark_id is distinct from aw.benchmark_id`);
