@@ -83,8 +83,11 @@ export async function computeMetrics(
   // Deleted, not truncated, even when every entity is touched: TRUNCATE would lock readers out of the table until the
   // run commits (dashboards would stall for the seconds the metrics take); DELETE lets them read the old figures.
   await tx`delete from analytics_metrics_stored m using dirty_entities d where m.entity_type = d.entity_type and m.entity_id = d.entity_id`;
-  const [{ id: methodId } = { id: 0 }] = await tx<{ id: number }[]>`
-    insert into analytics_methods (method) values (${method}) on conflict (method) do update set method = excluded.method returning id`;
+  // The upsert always returns its row (do update, not do nothing).
+  const methodId = (
+    await tx<{ id: number }[]>`
+      insert into analytics_methods (method) values (${method}) on conflict (method) do update set method = excluded.method returning id`
+  )[0]!.id;
   const rates = await tx<{ valid_from: number; annual_yield: string }[]>`
     select valid_from - date '1970-01-01' as valid_from, annual_yield::text from risk_free_rates order by valid_from`;
   let rf = { day: NaN, annual: 0, perDay: 0 };
