@@ -59,11 +59,11 @@ function connectOnce(open: () => net.Socket, timeoutSeconds = 30): Promise<net.S
       clearTimeout(timer);
       resolve(socket);
     });
-    const onError = (err: Error) => {
+    // Stays attached after the connect: an error before postgres.js adds its own listener must not go unhandled.
+    socket.once('error', (err: Error) => {
       clearTimeout(timer);
       reject(err);
-    };
-    socket.once('error', onError);
+    });
   });
 }
 

@@ -57,7 +57,6 @@ describe('writeRows', () => {
     expect(rows.map((r) => [r.label, r.n, r.d, r.amount, r.ratio === 0 ? 0 : r.ratio, r.paise])).toEqual(EXPECTED);
   });
 
-
   it('fails, not hangs, when the server rejects rows in the middle of a long stream', async () => {
     const run = db.sql.begin(async (tx) => {
       // Values beyond a smallint: rejected (on PostgreSQL as the stream goes, after the first megabyte is on its way).
