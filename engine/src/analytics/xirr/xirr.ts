@@ -98,10 +98,10 @@ function prepare(cashflows: readonly DatedAmount[]): Prepared {
 /** Day numbers and finite amounts → sorted, same-day-netted year fractions from the earliest day; checks usability. */
 function prepareDays(days: ArrayLike<number>, values: ArrayLike<number>): Prepared {
   const count = days.length;
-  const order = Array.from({ length: count }, (_, i) => i);
   let sorted = true;
   for (let i = 1; i < count && sorted; i++) sorted = days[i - 1]! <= days[i]!;
-  if (!sorted) order.sort((a, b) => (days[a] as number) - (days[b] as number));
+  // An index order only for unsorted days (the usual caller passes them sorted: no array per solve).
+  const order = sorted ? null : Array.from({ length: count }, (_, i) => i).sort((a, b) => (days[a] as number) - (days[b] as number));
 
   // aggregate same-day flows
   const times = new Float64Array(count);
@@ -109,8 +109,9 @@ function prepareDays(days: ArrayLike<number>, values: ArrayLike<number>): Prepar
   let n = 0;
   let distinctDates = 0;
   let lastDay = Number.NaN;
-  const firstDay = count > 0 ? (days[order[0] as number] as number) : 0;
-  for (const i of order) {
+  const firstDay = count > 0 ? (days[order ? (order[0] as number) : 0] as number) : 0;
+  for (let k = 0; k < count; k++) {
+    const i = order ? (order[k] as number) : k;
     const day = days[i] as number;
     if (day !== lastDay) {
       times[n] = (day - firstDay) / 365;
