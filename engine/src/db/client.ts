@@ -4,6 +4,7 @@ import { startEmbeddedServer } from './embedded.js';
 
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
+export type ReservedSql = postgres.ReservedSql;
 /** Either the pool or a transaction handle: query functions accept both. */
 export type Queryable = Sql | TransactionSql;
 

@@ -1,8 +1,9 @@
-import type { Queryable, Sql } from '../../db/client.js';
+import type { Queryable, ReservedSql, Sql } from '../../db/client.js';
 import { blendedIndexReturns } from '../../analytics/index.js';
 import { computeMetrics } from './book-metrics.js';
 import { rebuildAllSeries } from './full-rebuild.js';
 import { recomputeLevel, type RecentMonths } from './incremental-series.js';
+import { OpeningPrefetch } from './opening-prefetch.js';
 import type { SeriesCheckpoint } from './series-state.js';
 import { ENTITY_COLUMNS, ENTITY_UPSERT, loadBenchmarkDays, type Finals } from './series-store.js';
 
@@ -77,9 +78,13 @@ export async function computeBook(
     await sql`delete from analytics_dirty`;
     await sql`delete from analytics_index_dirty`;
   }
+  const kind = opts.kind ?? 'embedded';
+  // On PostgreSQL a second connection reads alongside the run's transaction: the full build streams the book in on it;
+  // an incremental run looks up the metric periods' opening states on it while the levels go on (OpeningPrefetch).
+  let reader = null as ReservedSql | null;
+  let prefetch = null as OpeningPrefetch | null;
   try {
     const result = await sql.begin(async (tx) => {
-      const kind = opts.kind ?? 'embedded';
       // Index builds and sorts over a whole book: keep them in memory (this transaction only).
       await tx.unsafe(`set local work_mem = '256MB'`);
       await tx.unsafe(`set local maintenance_work_mem = '512MB'`);
@@ -105,6 +110,12 @@ export async function computeBook(
       const benches = await loadBenchmarkDays(tx);
       const finals: Finals = new Map();
       const recent: RecentMonths = new Map();
+      // Reserved once the transaction has its connection (the warm one: a new backend's first statements are slower).
+      if (kind === 'postgres') reader = await sql.reserve();
+      if (reader && !full) {
+        prefetch = new OpeningPrefetch(reader, benches);
+        if (claimed.length) prefetch.guessPortfolios(claimed);
+      }
       lap('benchmarks');
 
       // 2. Portfolios.
@@ -116,15 +127,10 @@ export async function computeBook(
         await tx.unsafe(`truncate analytics_series_months, analytics_flows, analytics_group_members, analytics_metrics_stored, analytics_entities`);
         // Bulk load without the index, then build it once (a sort instead of a million index inserts).
         await tx.unsafe(`alter table analytics_series_months drop constraint analytics_series_months_pkey`);
-        // On PostgreSQL the book streams in on a second connection while this one takes the months back.
-        // One snapshot for everything it reads (a reserved connection has no begin(): by hand).
-        const reader = kind === 'postgres' ? await sql.reserve() : null;
+        // One snapshot for everything the reader reads (a reserved connection has no begin(): by hand).
         const openings = new Map<string, Map<number, SeriesCheckpoint | null>>();
         await reader?.unsafe('begin isolation level repeatable read read only');
-        const rebuilt = await rebuildAllSeries(tx, reader ?? tx, kind, benches, METHOD, finals, openings).finally(async () => {
-          await reader?.unsafe('rollback');
-          reader?.release();
-        });
+        const rebuilt = await rebuildAllSeries(tx, reader ?? tx, kind, benches, METHOD, finals, openings).finally(() => reader?.unsafe('rollback'));
         lap('series');
         await tx.unsafe(`alter table analytics_series_months add constraint analytics_series_months_pkey primary key (entity_type, entity_id, month)`);
         // The months and flows are reached by primary-key probes only; autovacuum analyzes them after the load.
@@ -156,6 +162,7 @@ export async function computeBook(
       // Fresh temp tables and bulk-changed tables have no statistics: without them the planner picks nested loops.
       await tx.unsafe(`analyze aw`);
       const portfolioLevel = await recomputeLevel(tx, kind, 'portfolio', `select id as group_id, inception_date as inception from portfolios`, benches, METHOD, finals, recent);
+      prefetch?.request(portfolioLevel.recomputed);
       res.seriesRows += portfolioLevel.rows;
       lap('portfolios');
 
@@ -231,13 +238,14 @@ export async function computeBook(
           finals,
           recent,
         );
+        prefetch?.request(computed.recomputed);
         res.seriesRows += computed.rows;
         lap(level);
       }
 
       // 4. Metric snapshots of everything touched.
-      const reader = kind === 'postgres' ? await sql.reserve() : null;
-      res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, { reader }).finally(() => reader?.release());
+      const openings = await prefetch?.finish();
+      res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, { reader, openings });
       lap('metrics');
       return res;
     });
@@ -255,6 +263,10 @@ export async function computeBook(
                 on conflict (index_code) do update set from_date = least(analytics_index_dirty.from_date, excluded.from_date)`.catch(() => {});
     }
     throw err;
+  } finally {
+    // The reader is back in no transaction before it goes back to the pool (a failed run's lookups may still be going).
+    await prefetch?.finish().catch(() => {});
+    reader?.release();
   }
 }
 

@@ -20,15 +20,23 @@ interface EntityRow {
   recomputed_from: number;
 }
 
-/** One entity's metric work: its periods, the stored months their openings are in (by the month asked for). */
-interface Work {
+/**
+ * The states an entity waits for: after its last row on or before each of `days`, looked up in the stored months
+ * (`months[i]`: the month `days[i]` is in; NaN once its month has come).
+ */
+export interface OpeningLookup {
+  bench: BenchmarkDays | undefined;
+  days: number[];
+  months: number[];
+  /** States by day: those at hand, and those replayed from the months as they come. */
+  known: Map<number, SeriesCheckpoint | null>;
+}
+
+/** One entity's metric work: its periods and their opening lookups. */
+interface Work extends OpeningLookup {
   key: string;
   e: EntityRow;
-  bench: BenchmarkDays | undefined;
   specs: PeriodDays[];
-  months: Map<number, MonthRow>;
-  /** Opening states the caller already has, by day. */
-  known: Map<number, SeriesCheckpoint | null> | undefined;
   /** Months still to come from the reader. */
   pending: number;
 }
@@ -116,24 +124,25 @@ export async function computeMetrics(
       e,
       bench: e.benchmark_id === null ? undefined : benches.get(e.benchmark_id),
       specs: periodRanges(e.as_of, e.inception),
-      months: new Map(),
-      known: openings?.get(key),
+      known: openings?.get(key) ?? new Map(),
+      days: [],
+      months: [],
       pending: 0,
     };
     let ids = byType.get(e.entity_type);
     if (!ids) byType.set(e.entity_type, (ids = new Map()));
     ids.set(e.entity_id, w);
-    const asked: number[] = [];
     const want = (day: number) => {
-      const m = monthStart(day);
-      if (!asked.includes(m)) asked.push(m);
+      if (w.known.has(day) || w.days.includes(day)) return;
+      w.days.push(day);
+      w.months.push(monthStart(day));
     };
     if (!finals.has(key)) want(e.as_of);
     for (const r of w.specs) {
       // Before the first row there is no opening state to look up (SI opens at zero).
-      if (e.first !== null && r.from >= e.first && !w.known?.has(r.from)) want(r.from);
+      if (e.first !== null && r.from >= e.first) want(r.from);
     }
-    for (const m of asked.sort((a, b) => a - b)) {
+    for (const m of [...new Set(w.months)].sort((a, b) => a - b)) {
       if (reader && m < e.recomputed_from) {
         early.push([e.entity_type, e.entity_id, m]);
         w.pending++;
@@ -142,22 +151,20 @@ export async function computeMetrics(
   }
   if (!byType.size) return 0;
 
+  /** One state for replaying months (each replay is used up before the next). */
+  const scratch = new SeriesState(START, undefined);
+  const arrived = (want: number, row: MonthRow): Work | undefined => {
+    const w = workOf(row.type, row.id);
+    if (w) replayOpenings(scratch, w, want, row);
+    return w;
+  };
   const received = (t: string, id: number, m: number) => {
     const w = workOf(t, id);
-    return !w || w.months.has(m);
+    return !w || !w.months.includes(m);
   };
-  await monthsAtOrBefore(tx, kind, wanted, (want, row) => workOf(row.type, row.id)?.months.set(want, row), received);
-  /** One state for the opening lookups (each is used up before the next). */
-  const scratch = new SeriesState(START, undefined);
-  /** The entity's state after its last row on or before `day` (in `into`), or null when it has none. */
-  const stateAt = (w: Work, day: number, into: SeriesState): SeriesCheckpoint | null => {
-    const known = w.known?.get(day);
-    if (known !== undefined) return known;
-    const row = w.months.get(monthStart(day));
-    if (!row) return null;
-    into.reset(row.c, w.bench).replay(row, day);
-    return into.date === null ? null : into;
-  };
+  await monthsAtOrBefore(tx, kind, wanted, arrived, received);
+  /** The entity's state after its last row on or before `day`, or null when it has none. */
+  const stateAt = (w: Work, day: number): SeriesCheckpoint | null => w.known.get(day) ?? null;
 
   // Flows of the touched entities, for XIRR. Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
   const flows = opts.flows ?? (await touchedFlows(tx, kind));
@@ -166,11 +173,11 @@ export async function computeMetrics(
   let written = 0;
   const computeEntity = (w: Work) => {
     const e = w.e;
-    const end: SeriesCheckpoint | null = finals.get(w.key) ?? stateAt(w, e.as_of!, new SeriesState(START, undefined));
+    const end: SeriesCheckpoint | null = finals.get(w.key) ?? stateAt(w, e.as_of!);
     if (end === null || end.date === null) return done(w);
     const entityFlows = flows.get(w.key);
     for (const s of w.specs) {
-      const base = e.first !== null && s.from >= e.first ? stateAt(w, s.from, scratch) : null;
+      const base = e.first !== null && s.from >= e.first ? stateAt(w, s.from) : null;
       const benchFrom = benchIndexAtOrBefore(w.bench, s.from);
       const benchTo = benchIndexAtOrBefore(w.bench, s.to);
       const rate = riskFreeOn(s.to);
@@ -223,10 +230,8 @@ export async function computeMetrics(
           kind,
           early,
           (want, row) => {
-            const w = workOf(row.type, row.id);
-            if (!w) return;
-            w.months.set(want, row);
-            if (--w.pending === 0) computeEntity(w);
+            const w = arrived(want, row);
+            if (w && --w.pending === 0) computeEntity(w);
           },
           received,
           () => out.pump(),
@@ -239,6 +244,21 @@ export async function computeMetrics(
     for (const w of remaining()) computeEntity(w);
   });
   return written;
+}
+
+/**
+ * A month has come for an entity's days in the month `want` (it is that month, or the entity's last one before it): the
+ * states after each of those days, replayed at once into `known` (the month's arrays are the reader's, reused for its
+ * next row).
+ */
+export function replayOpenings(scratch: SeriesState, lookup: OpeningLookup, want: number, row: MonthRow): void {
+  const { days, months } = lookup;
+  for (let i = 0; i < days.length; i++) {
+    if (months[i] !== want) continue;
+    scratch.reset(row.c, lookup.bench).replay(row, days[i]!);
+    lookup.known.set(days[i]!, scratch.date === null ? null : scratch.snapshot());
+    months[i] = NaN;
+  }
 }
 
 /** The index of the benchmark's last row on or before `day` (its day is first + index), −1 when none. */
@@ -301,16 +321,24 @@ function periodRanges(asOf: number, inception: number): PeriodDays[] {
 }
 
 /** The days whose closing state opens a standard period of an entity with this as-of date and inception. */
-export function openingDays(asOf: number, inception: string): number[] {
-  return [...new Set(periodRanges(asOf, toDayNumber(inception)).map((r) => r.from))].sort((a, b) => a - b);
+export function openingDays(asOf: number, inception: string): readonly number[] {
+  const k = `${asOf}:${inception}`;
+  let days = openingCache.get(k);
+  if (!days) {
+    if (openingCache.size > 50_000) openingCache.clear();
+    days = [...new Set(periodRanges(asOf, toDayNumber(inception)).map((r) => r.from))].sort((a, b) => a - b);
+    openingCache.set(k, days);
+  }
+  return days;
 }
+const openingCache = new Map<string, number[]>();
 
 /**
  * For each (entity, month): the entity's stored month of that month, else its last one before it, given to `onRow` with
- * the month asked for. `received(type, id, month)` tells whether a month has come (or is no longer needed). `q` is a
+ * the month asked for (its arrays are reused for the next row: use them up in `onRow`). `received(type, id, month)` tells whether a month has come (or is no longer needed). `q` is a
  * transaction (the lookup keys go through a temporary table).
  */
-async function monthsAtOrBefore(
+export async function monthsAtOrBefore(
   q: Queryable,
   kind: StoreKind,
   wanted: [string, number, number][],
@@ -338,7 +366,7 @@ async function monthsAtOrBefore(
       const row = monthRowOf(cells);
       onRow(row.month, row);
     },
-    afterChunk,
+    { afterChunk, reuseArrays: true },
   );
   const missing = wanted.filter(([type, id, month]) => !received(type, id, month));
   if (!missing.length) return;
@@ -352,7 +380,7 @@ async function monthsAtOrBefore(
                          order by x.month desc limit 1) m`,
     [['want', 'date'], ...MONTH_READ_COLUMNS],
     (cells) => onRow(cells[0] as number, monthRowOf(cells, 1)),
-    afterChunk,
+    { afterChunk, reuseArrays: true },
   );
 }
 

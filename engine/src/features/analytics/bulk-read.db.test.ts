@@ -38,7 +38,7 @@ afterAll(() => db?.close());
 type Plain = string | number | number[] | null;
 async function readAll(query: string, columns: ReadColumns, afterChunk?: () => Promise<void>) {
   const out: Plain[][] = [];
-  await db.sql.begin((tx) => readRows(tx, db.kind, query, columns, (cells: ReadCell[]) => out.push(cells.map((c) => (c instanceof Float64Array ? Array.from(c) : c))), afterChunk));
+  await db.sql.begin((tx) => readRows(tx, db.kind, query, columns, (cells: ReadCell[]) => out.push(cells.map((c) => (c instanceof Float64Array ? Array.from(c) : c))), { afterChunk }));
   return out;
 }
 

@@ -16,15 +16,26 @@ export type ReadCell = number | string | Float64Array | null;
  * numbers in Node. On embedded PGlite (no COPY) as a plain query of text values. COPY takes no parameters: put them in
  * a temporary table the query joins.
  */
+export interface ReadOptions {
+  /** Awaited after each chunk of rows (PostgreSQL), or once after all (PGlite): lets the caller write out what it made. */
+  afterChunk?: () => Promise<void>;
+  /**
+   * Array cells may be the same Float64Array from row to row (one per column and length, overwritten by the next row)
+   * instead of a new one each: for callers that use a row's arrays before returning. Saves an allocation (and its
+   * garbage) per array per row.
+   */
+  reuseArrays?: boolean;
+}
+
 export async function readRows(
   tx: Queryable,
   kind: 'postgres' | 'embedded',
   query: string,
   columns: ReadColumns,
   onRow: (cells: ReadCell[]) => void,
-  /** Awaited after each chunk of rows (PostgreSQL), or once after all (PGlite): lets the caller write out what it made. */
-  afterChunk?: () => Promise<void>,
+  opts: ReadOptions = {},
 ): Promise<number> {
+  const { afterChunk } = opts;
   const select = `select ${columns.map(([c]) => `q.${c}`).join(', ')} from (${query}) q`;
   const cells: ReadCell[] = new Array(columns.length).fill(null);
   if (kind === 'embedded') {
@@ -40,7 +51,7 @@ export async function readRows(
     await afterChunk?.();
     return rows.length;
   }
-  const parser = new BinaryCopyParser(columns, cells, onRow);
+  const parser = new BinaryCopyParser(columns, cells, onRow, opts.reuseArrays === true);
   const stream = await tx.unsafe(`copy (${select}) to stdout with (format binary)`).readable();
   // Each read takes everything buffered so far (many rows per chunk); the stream's buffer gives backpressure.
   let failure: unknown = null;
@@ -113,12 +124,17 @@ export class BinaryCopyParser {
   private headerDone = false;
   private done = false;
   rows = 0;
+  /** With reuseArrays: each array column's cells by length. */
+  private readonly arrays: Float64Array[][] | null;
 
   constructor(
     private readonly columns: ReadColumns,
     private readonly cells: ReadCell[],
     private readonly onRow: (cells: ReadCell[]) => void,
-  ) {}
+    reuseArrays = false,
+  ) {
+    this.arrays = reuseArrays ? columns.map(() => []) : null;
+  }
 
   push(chunk: Buffer): void {
     let pos = 0;
@@ -185,7 +201,7 @@ export class BinaryCopyParser {
           this.cells[j] = null;
           continue;
         }
-        this.cells[j] = decode(this.columns[j]![1], buf, p, len);
+        this.cells[j] = decode(this.columns[j]![1], buf, p, len, this.arrays?.[j]);
         p += len;
       }
       this.rows++;
@@ -204,7 +220,8 @@ function int64(buf: Buffer, p: number): number {
   return buf.readInt32BE(p) * 2 ** 32 + buf.readUInt32BE(p + 4);
 }
 
-function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
+/** `reuse`: the column's earlier array cells by length, to decode into instead of a new array. */
+function decode(type: ReadType, buf: Buffer, p: number, len: number, reuse?: Float64Array[]): ReadCell {
   switch (type) {
     case 'int':
       return buf.readInt32BE(p);
@@ -223,9 +240,9 @@ function decode(type: ReadType, buf: Buffer, p: number, len: number): ReadCell {
     case 'date[]':
     case 'paise[]': {
       const ndim = buf.readInt32BE(p);
-      if (ndim === 0) return new Float64Array(0);
-      const count = buf.readInt32BE(p + 12);
-      const out = new Float64Array(count);
+      const count = ndim === 0 ? 0 : buf.readInt32BE(p + 12);
+      const out = reuse ? (reuse[count] ??= new Float64Array(count)) : new Float64Array(count);
+      if (count === 0) return out;
       let q = p + 20;
       for (let i = 0; i < count; i++) {
         const l = buf.readInt32BE(q);

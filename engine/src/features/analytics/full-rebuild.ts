@@ -160,7 +160,8 @@ export async function rebuildAllSeries(
         const [days, values] = inDateOrder(cells[1] as Float64Array, cells[2] as Float64Array);
         portfolioSeries(p, days, values, portfoliosOfClient.get(p.client_id) === 1 ? null : client);
       },
-      () => writer.pump(),
+      // Each portfolio's arrays are used up before the next row.
+      { afterChunk: () => writer.pump(), reuseArrays: true },
     );
     endClient();
     // Teams pool their RMs, the firm its strategies (sums of exact integer paise: the same as adding every portfolio).

@@ -36,9 +36,9 @@ export async function recomputeLevel(
   method: string,
   finals: Finals,
   recent: RecentMonths,
-): Promise<{ entities: number; rows: number }> {
+): Promise<{ rows: number; recomputed: RecomputedEntity[] }> {
   const work = await loadWork(tx, kind, inceptions, benches);
-  if (!work.length) return { entities: 0, rows: 0 };
+  if (!work.length) return { rows: 0, recomputed: [] };
   if (level === 'portfolio') {
     await tx`update aw set c_date = u.d from unnest(${work.map((w) => w.id)}::int[], ${work.map((w) => (w.c.date === null ? null : fromDayNumber(w.c.date))) as string[]}::date[]) as u(id, d)
              where aw.entity_id = u.id`;
@@ -53,7 +53,7 @@ export async function recomputeLevel(
 
   const inputs = level === 'portfolio' ? await portfolioInputs(tx, kind) : await pooledInputs(tx, kind, work, recent);
   const writer = new SeriesWriter(tx, kind);
-  const computed: ComputedEntity[] = [];
+  const computed: RecomputedEntity[] = [];
   await writer.complete(async () => {
     for (const w of work) {
       const days = inputs.get(entityKey(w.type, w.id));
@@ -76,12 +76,25 @@ export async function recomputeLevel(
       else recent.delete(entityKey(w.type, w.id));
       const last = packer.state.snapshot();
       finals.set(entityKey(w.type, w.id), last);
-      computed.push({ type: w.type, id: w.id, benchmarkId: w.benchmarkId, inception: w.inception, first: w.c.date === null ? packer.first : w.keptFirst, last });
+      computed.push({
+        type: w.type,
+        id: w.id,
+        benchmarkId: w.benchmarkId,
+        inception: w.inception,
+        first: w.c.date === null ? packer.first : w.keptFirst,
+        last,
+        from: w.from,
+      });
       await writer.pump();
     }
   });
   await saveEntities(tx, method, computed);
-  return { entities: work.length, rows: writer.rows };
+  return { rows: writer.rows, recomputed: computed };
+}
+
+/** An entity recomputed by recomputeLevel, in key order: what it saved, and the first day of the first month it rewrote. */
+export interface RecomputedEntity extends ComputedEntity {
+  from: number;
 }
 
 /**
@@ -135,6 +148,7 @@ async function loadWork(tx: TransactionSql, kind: StoreKind, inceptions: string,
         keptFirst: cells[5] as number | null,
       });
     },
+    { reuseArrays: true },
   );
   return work;
 }
@@ -233,6 +247,7 @@ async function pooledInputs(tx: TransactionSql, kind: StoreKind, work: Work[], r
        cross join lateral (select * from analytics_months x where x.entity_type = p.m_type and x.entity_id = p.m_id and x.month >= p.from_month offset 0) m`,
       [['g_type', 'text'], ['g_id', 'int'], ...MONTH_READ_COLUMNS],
       (cells) => addMember(poolOf(entityKey(cells[0] as string, cells[1] as number)), monthRowOf(cells, 2)),
+      { reuseArrays: true },
     );
   }
   const out = new Map<string, Inputs>();

@@ -186,12 +186,12 @@ export class MonthPacker {
   }
 
   /** The states to keep for `days` (ascending): the state after the last row on or before each (null before any). */
-  watch(days: number[]): Map<number, SeriesCheckpoint | null> {
+  watch(days: readonly number[]): Map<number, SeriesCheckpoint | null> {
     this.watched = days;
     this.next = 0;
     return (this.openings = new Map());
   }
-  private watched: number[] = [];
+  private watched: readonly number[] = [];
   private next = 0;
   private openings: Map<number, SeriesCheckpoint | null> | null = null;
   private record(before: number): void {

@@ -1,4 +1,4 @@
-import type { TransactionSql } from '../../db/client.js';
+import type { Queryable, TransactionSql } from '../../db/client.js';
 import { fromDayNumber } from '../../analytics/shared/iso-date.js';
 import { paiseToDecimal, TableStream, writeRows, type Columns, type CopyOptions, type Row } from './bulk-write.js';
 import { MONTH_COLUMNS, monthRowCells, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
@@ -115,7 +115,7 @@ export async function saveEntities(tx: TransactionSql, method: string, list: Com
 }
 
 /** Every benchmark's series (a few thousand rows each): daily returns for the series, log growth for the metrics. */
-export async function loadBenchmarkDays(tx: TransactionSql): Promise<Map<number, BenchmarkDays>> {
+export async function loadBenchmarkDays(tx: Queryable): Promise<Map<number, BenchmarkDays>> {
   const rows = await tx<{ benchmark_id: number; d: number; r: number | null; lg: number }[]>`
     select benchmark_id, value_date - date '1970-01-01' as d, daily_return as r, log_growth as lg from benchmark_series
     order by benchmark_id, value_date`;
