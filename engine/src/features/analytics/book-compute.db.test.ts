@@ -315,9 +315,8 @@ describe('incremental recompute', () => {
 
   it('after one more day and a back-dated index correction (portfolios recomputed from before the new day), equals a full rebuild', async () => {
     const sql = t.db.sql;
-    // The portfolios are dirty from the new day; the corrected index makes those compared with it dirty from June. On
-    // PostgreSQL the run guesses the portfolios' opening states from the new day: those in the months June to December
-    // (rewritten with the corrected benchmark returns) must not be used.
+    // The portfolios are dirty from the new day; the corrected index makes those compared with it dirty from June: their
+    // opening states in June to December are those of the months rewritten with the corrected benchmark returns.
     await sql`insert into valuations (portfolio_id, valuation_date, market_value)
               select v.portfolio_id, '2025-01-02', round(v.market_value * 0.998, 2) from valuations v
               where v.valuation_date = (select max(valuation_date) from valuations w where w.portfolio_id = v.portfolio_id)`;

@@ -112,10 +112,7 @@ export async function computeBook(
       const recent: RecentMonths = new Map();
       // Reserved once the transaction has its connection (the warm one: a new backend's first statements are slower).
       if (kind === 'postgres') reader = await sql.reserve();
-      if (reader && !full) {
-        prefetch = new OpeningPrefetch(reader, benches);
-        if (claimed.length) prefetch.guessPortfolios(claimed);
-      }
+      if (reader && !full) prefetch = new OpeningPrefetch(reader, benches);
       lap('benchmarks');
 
       // 2. Portfolios.

@@ -1,39 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toDayNumber } from '../../analytics/shared/iso-date.js';
+import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { computeBook } from './book-compute.js';
-import type { RecomputedEntity } from './incremental-series.js';
-import { OpeningPrefetch, type OpeningStates } from './opening-prefetch.js';
+import { openingDays } from './book-metrics.js';
+import { OpeningPrefetch } from './opening-prefetch.js';
 import { monthStart, START } from './series-state.js';
 import { loadBenchmarkDays } from './series-store.js';
 import { loadFixtureBook } from './testing/book-fixture.js';
 
-// The run's guesses of the portfolios' opening states are checked against what the portfolio level did: a state the
-// level's real figures would not give is dropped and looked up again. (Incremental runs against a full rebuild:
-// book-compute.db.test.ts.) PostgreSQL only: the lookups read with COPY, which embedded PGlite does not have.
+// What the second connection looks up while the levels run, against the analytics_series view (SQL over the same
+// stored months). Incremental runs against a full rebuild: book-compute.db.test.ts. PostgreSQL only: the lookups read
+// with COPY, which embedded PGlite does not have.
 
 let t: TestApp;
-
-/** TP1 as the portfolio level would report it after one more day (2025-01-01), with the given benchmark and first month rewritten. */
-async function tp1(benchmarkId: number | null, from: string): Promise<RecomputedEntity> {
-  const [e] = await t.db.sql<{ id: number; inception: string; first: number }[]>`
-    select e.entity_id as id, p.inception_date::text as inception, e.first_date - date '1970-01-01' as first
-    from analytics_entities e join portfolios p on p.id = e.entity_id where e.entity_type = 'portfolio' and p.portfolio_code = 'TP1'`;
-  return { type: 'portfolio', id: e!.id, benchmarkId, inception: e!.inception, first: e!.first, last: { ...START, date: toDayNumber('2025-01-01') }, from: monthStart(toDayNumber(from)) };
-}
-
-/** The states handed over after an optional guess (TP1 dirty from 2025-01-01) and the level's report. */
-async function prefetched(guess: boolean, level: RecomputedEntity): Promise<OpeningStates> {
-  const reader = await t.db.sql.reserve();
-  try {
-    const prefetch = new OpeningPrefetch(reader, await loadBenchmarkDays(t.db.sql));
-    if (guess) prefetch.guessPortfolios([{ portfolio_id: level.id, from_date: '2025-01-01' }]);
-    prefetch.request([level]);
-    return await prefetch.finish();
-  } finally {
-    reader.release();
-  }
-}
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('OpeningPrefetch', () => {
   beforeAll(async () => {
@@ -43,30 +22,37 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('OpeningPrefetch', () => {
   });
   afterAll(() => t.close());
 
-  it('keeps a guess the level confirms: the same states as looking them up afterwards', async () => {
-    const [stored] = await t.db.sql<{ benchmark_id: number }[]>`
-      select benchmark_id from analytics_entities e join portfolios p on p.id = e.entity_id where e.entity_type = 'portfolio' and p.portfolio_code = 'TP1'`;
-    const level = await tp1(stored!.benchmark_id, '2025-01-01');
-    const guessed = (await prefetched(true, level)).get(`portfolio:${level.id}`)!;
-    expect(guessed.size).toBeGreaterThan(5);
-    expect(guessed).toEqual((await prefetched(false, level)).get(`portfolio:${level.id}`));
-  });
-
-  it('drops the states of months the level rewrote and of another benchmark than the level used', async () => {
-    const [row] = await t.db.sql<{ benchmark_id: number; other: number }[]>`
-      select e.benchmark_id, (select min(id) from benchmarks where id <> e.benchmark_id) as other
+  it('gives the state after the last row on or before each opening day of the months the level did not rewrite', async () => {
+    const sql = t.db.sql;
+    const [tp1] = await sql<{ id: number; benchmark_id: number; inception: string; first: number }[]>`
+      select e.entity_id as id, e.benchmark_id, p.inception_date::text as inception, e.first_date - date '1970-01-01' as first
       from analytics_entities e join portfolios p on p.id = e.entity_id where e.entity_type = 'portfolio' and p.portfolio_code = 'TP1'`;
-    const { benchmark_id, other } = row!;
-    // Recomputed from June (a back-dated change): the guess's states from July to December are not the level's.
-    const fromJune = await tp1(benchmark_id, '2024-06-14');
-    const june = (await prefetched(true, fromJune)).get(`portfolio:${fromJune.id}`)!;
-    expect([...june.keys()].every((day) => day < monthStart(toDayNumber('2024-06-01')))).toBe(true);
-    expect(june).toEqual((await prefetched(false, fromJune)).get(`portfolio:${fromJune.id}`));
-    // Compared with another benchmark: the guess replayed its months with the stored one.
-    const otherBenchmark = await tp1(other, '2025-01-01');
-    const looked = (await prefetched(false, otherBenchmark)).get(`portfolio:${otherBenchmark.id}`)!;
-    const stored = (await prefetched(false, await tp1(benchmark_id, '2025-01-01'))).get(`portfolio:${otherBenchmark.id}`)!;
-    expect(looked).not.toEqual(stored);
-    expect((await prefetched(true, otherBenchmark)).get(`portfolio:${otherBenchmark.id}`)).toEqual(looked);
+    // TP1 as the portfolio level reports it after one more day (2025-01-01) with its months from December rewritten.
+    const asOf = toDayNumber('2025-01-01');
+    const from = monthStart(toDayNumber('2024-12-15'));
+    const reader = await sql.reserve();
+    let states;
+    try {
+      const prefetch = new OpeningPrefetch(reader, await loadBenchmarkDays(sql));
+      prefetch.request([
+        { type: 'portfolio', id: tp1!.id, benchmarkId: tp1!.benchmark_id, inception: tp1!.inception, first: tp1!.first, last: { ...START, date: asOf }, from },
+      ]);
+      states = (await prefetch.finish()).get(`portfolio:${tp1!.id}`)!;
+    } finally {
+      reader.release();
+    }
+    const days = openingDays(asOf, tp1!.inception).filter((d) => d >= tp1!.first && d < from);
+    expect(days.length).toBeGreaterThanOrEqual(4);
+    expect([...states.keys()].sort((a, b) => a - b)).toEqual(days);
+    for (const day of days) {
+      const [row] = await sql<{ value_date: string; value: string; n: number; s_r: number; log_growth: number; s_rb: number }[]>`
+        select value_date::text, value::text, n, s_r, log_growth, s_rb from analytics_series
+        where entity_type = 'portfolio' and entity_id = ${tp1!.id} and value_date <= ${fromDayNumber(day)} order by value_date desc limit 1`;
+      const s = states.get(day)!;
+      expect([fromDayNumber(s.date!), (s.value / 100).toFixed(2), s.n]).toEqual([row!.value_date, row!.value, row!.n]);
+      for (const [a, b] of [[s.s_r, row!.s_r], [s.lg, row!.log_growth], [s.s_rb, row!.s_rb]] as const) {
+        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+      }
+    }
   });
 });
