@@ -46,7 +46,6 @@ async function createWorkTable(tx: Queryable): Promise<void> {
   await tx.unsafe(`
     create temp table aw (
       entity_type text not null, entity_id integer not null, from_date date not null, benchmark_id integer,
-      c_date date, -- the last kept row's date (portfolios: flows after it are recomputed)
       primary key (entity_type, entity_id)) on commit drop`);
 }
 
@@ -241,7 +240,9 @@ export async function computeBook(
       }
 
       // 4. Metric snapshots of everything touched.
-      const openings = await prefetch?.finish();
+      // The prefetched opening states are awaited once this transaction has prepared the metric step.
+      const openings = prefetch?.finish();
+      openings?.catch(() => {}); // a failure surfaces where computeMetrics awaits it
       res.metricRows = await computeMetrics(tx, kind, finals, benches, METHOD, { reader, openings });
       lap('metrics');
       return res;

@@ -65,8 +65,11 @@ export async function computeMetrics(
   benches: Map<number, BenchmarkDays>,
   method: string,
   opts: {
-    /** Opening states the caller already has (the full build records them as it goes), by entity and day. */
-    openings?: Map<string, Map<number, SeriesCheckpoint | null>>;
+    /**
+     * Opening states the caller has (the full build records them as it goes), by entity and day; or will have (an
+     * incremental run's OpeningPrefetch: awaited once this transaction's own preparation is done).
+     */
+    openings?: Map<string, Map<number, SeriesCheckpoint | null>> | Promise<Map<string, Map<number, SeriesCheckpoint | null>>>;
     /**
      * A second connection (PostgreSQL, incremental runs): the months before each entity's recomputed ones are as
      * committed, so they are fetched there while this transaction takes the metric rows as they are made.
@@ -78,7 +81,7 @@ export async function computeMetrics(
     freeze?: boolean;
   } = {},
 ): Promise<number> {
-  const { openings, reader } = opts;
+  const { reader } = opts;
   const entities = await tx<EntityRow[]>`
     select e.entity_type, e.entity_id, e.benchmark_id, e.inception_date - date '1970-01-01' as inception,
            e.first_date - date '1970-01-01' as first, e.as_of - date '1970-01-01' as as_of,
@@ -107,6 +110,10 @@ export async function computeMetrics(
     }
     return rf;
   };
+
+  // Flows of the touched entities, for XIRR. Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
+  const flows = opts.flows ?? (await touchedFlows(tx, kind));
+  const openings = await opts.openings;
 
   // The periods of each entity, and the stored months their opening points are in: months this run rewrote come from
   // this transaction, earlier ones (unchanged) from the reader when there is one.
@@ -165,9 +172,6 @@ export async function computeMetrics(
   await monthsAtOrBefore(tx, kind, wanted, arrived, received);
   /** The entity's state after its last row on or before `day`, or null when it has none. */
   const stateAt = (w: Work, day: number): SeriesCheckpoint | null => w.known.get(day) ?? null;
-
-  // Flows of the touched entities, for XIRR. Amounts in paise (exact integers as doubles): summed without decimal arithmetic.
-  const flows = opts.flows ?? (await touchedFlows(tx, kind));
 
   const out = new TableStream(tx, kind, 'analytics_metrics_stored', METRIC_COLUMNS, { freeze: opts.freeze === true });
   let written = 0;

@@ -175,7 +175,7 @@ export async function rebuildAllSeries(
       await writer.pump();
     }
   });
-  await saveEntities(tx, method, entities);
+  await saveEntities(tx, kind, method, entities);
   return { rows: writer.rows, entities: entities.length, flows: writer.flows };
 }
 

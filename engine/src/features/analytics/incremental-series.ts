@@ -40,8 +40,11 @@ export async function recomputeLevel(
   const work = await loadWork(tx, kind, inceptions, benches);
   if (!work.length) return { rows: 0, recomputed: [] };
   if (level === 'portfolio') {
-    await tx`update aw set c_date = u.d from unnest(${work.map((w) => w.id)}::int[], ${work.map((w) => (w.c.date === null ? null : fromDayNumber(w.c.date))) as string[]}::date[]) as u(id, d)
-             where aw.entity_id = u.id`;
+    // Each portfolio's last kept row (its flows after it are recomputed), for portfolioInputs.
+    await tx.unsafe(`drop table if exists kept_rows`);
+    await tx.unsafe(`create temp table kept_rows (portfolio_id integer, c_date date) on commit drop`);
+    await writeRows(tx, kind, 'kept_rows', [['portfolio_id', 'int'], ['c_date', 'date']], work.map((w) => [w.id, w.c.date]));
+    await tx.unsafe(`analyze kept_rows`);
   }
   // The rows to replace, found with one index probe per entity and deleted by ctid (a join would scan the whole table).
   await tx.unsafe(`delete from analytics_series_months where ctid = any(array(
@@ -84,17 +87,20 @@ export async function recomputeLevel(
         first: w.c.date === null ? packer.first : w.keptFirst,
         last,
         from: w.from,
+        c: w.c,
       });
       await writer.pump();
     }
   });
-  await saveEntities(tx, method, computed);
+  await saveEntities(tx, kind, method, computed);
   return { rows: writer.rows, recomputed: computed };
 }
 
 /** An entity recomputed by recomputeLevel, in key order: what it saved, and the first day of the first month it rewrote. */
 export interface RecomputedEntity extends ComputedEntity {
   from: number;
+  /** The state the recompute continued from: after the entity's last row before `from`. */
+  c: SeriesCheckpoint;
 }
 
 /**
@@ -183,8 +189,8 @@ async function portfolioInputs(tx: TransactionSql, kind: StoreKind): Promise<Map
   await readRows(
     tx,
     kind,
-    `select ef.portfolio_id as pid, ef.flow_date as d, sum(ef.amount) as a from aw
-     join external_flows ef on ef.portfolio_id = aw.entity_id and (aw.c_date is null or ef.flow_date > aw.c_date)
+    `select ef.portfolio_id as pid, ef.flow_date as d, sum(ef.amount) as a from kept_rows k
+     join external_flows ef on ef.portfolio_id = k.portfolio_id and (k.c_date is null or ef.flow_date > k.c_date)
      group by 1, 2`,
     [['pid', 'int'], ['d', 'date'], ['a', 'paise']],
     (cells) => {

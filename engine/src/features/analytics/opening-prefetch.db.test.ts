@@ -22,36 +22,45 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('OpeningPrefetch', () => {
   });
   afterAll(() => t.close());
 
-  it('gives the state after the last row on or before each opening day of the months the level did not rewrite', async () => {
+  /** TP1 as the portfolio level reports it after one more day (2025-01-01) with its months from `rewritten` on recomputed. */
+  async function prefetched(rewritten: string) {
     const sql = t.db.sql;
     const [tp1] = await sql<{ id: number; benchmark_id: number; inception: string; first: number }[]>`
       select e.entity_id as id, e.benchmark_id, p.inception_date::text as inception, e.first_date - date '1970-01-01' as first
       from analytics_entities e join portfolios p on p.id = e.entity_id where e.entity_type = 'portfolio' and p.portfolio_code = 'TP1'`;
-    // TP1 as the portfolio level reports it after one more day (2025-01-01) with its months from December rewritten.
+    const { id, inception, first } = tp1!;
     const asOf = toDayNumber('2025-01-01');
-    const from = monthStart(toDayNumber('2024-12-15'));
+    const from = monthStart(toDayNumber(rewritten));
+    const c = await stateAt(id, from - 1);
     const reader = await sql.reserve();
-    let states;
     try {
       const prefetch = new OpeningPrefetch(reader, await loadBenchmarkDays(sql));
-      prefetch.request([
-        { type: 'portfolio', id: tp1!.id, benchmarkId: tp1!.benchmark_id, inception: tp1!.inception, first: tp1!.first, last: { ...START, date: asOf }, from },
-      ]);
-      states = (await prefetch.finish()).get(`portfolio:${tp1!.id}`)!;
+      prefetch.request([{ type: 'portfolio', id, benchmarkId: tp1!.benchmark_id, inception, first, last: { ...START, date: asOf }, from, c: { ...START, ...c } }]);
+      const states = (await prefetch.finish()).get(`portfolio:${id}`)!;
+      return { id, states, days: openingDays(asOf, inception).filter((d) => d >= first && d < from) };
     } finally {
       reader.release();
     }
-    const days = openingDays(asOf, tp1!.inception).filter((d) => d >= tp1!.first && d < from);
-    expect(days.length).toBeGreaterThanOrEqual(4);
-    expect([...states.keys()].sort((a, b) => a - b)).toEqual(days);
-    for (const day of days) {
-      const [row] = await sql<{ value_date: string; value: string; n: number; s_r: number; log_growth: number; s_rb: number }[]>`
-        select value_date::text, value::text, n, s_r, log_growth, s_rb from analytics_series
-        where entity_type = 'portfolio' and entity_id = ${tp1!.id} and value_date <= ${fromDayNumber(day)} order by value_date desc limit 1`;
-      const s = states.get(day)!;
-      expect([fromDayNumber(s.date!), (s.value / 100).toFixed(2), s.n]).toEqual([row!.value_date, row!.value, row!.n]);
-      for (const [a, b] of [[s.s_r, row!.s_r], [s.lg, row!.log_growth], [s.s_rb, row!.s_rb]] as const) {
-        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+  }
+
+  /** The analytics_series view's running state after the last row on or before `day`. */
+  async function stateAt(id: number, day: number) {
+    const [row] = await t.db.sql<{ d: number; value: string; n: number; s_r: number; lg: number; s_rb: number }[]>`
+      select value_date - date '1970-01-01' as d, value::text, n, s_r, log_growth as lg, s_rb from analytics_series
+      where entity_type = 'portfolio' and entity_id = ${id} and value_date <= ${fromDayNumber(day)} order by value_date desc limit 1`;
+    return { date: row!.d, value: Math.round(Number(row!.value) * 100), n: row!.n, s_r: row!.s_r, lg: row!.lg, s_rb: row!.s_rb };
+  }
+
+  it('gives the state after the last row on or before each opening day in the months the level did not rewrite', async () => {
+    for (const rewritten of ['2025-01-01', '2024-12-15']) {
+      const { id, states, days } = await prefetched(rewritten);
+      expect(days.length).toBeGreaterThanOrEqual(4);
+      expect([...states.keys()].sort((a, b) => a - b)).toEqual(days);
+      for (const day of days) {
+        const s = states.get(day)!;
+        const v = await stateAt(id, day);
+        expect([s.date, s.value, s.n]).toEqual([v.date, v.value, v.n]);
+        for (const [a, b] of [[s.s_r, v.s_r], [s.lg, v.lg], [s.s_rb, v.s_rb]] as const) expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
       }
     }
   });

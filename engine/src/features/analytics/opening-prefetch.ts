@@ -14,7 +14,8 @@ export type OpeningStates = Map<string, Map<number, SeriesCheckpoint | null>>;
  * metric step then starts with these states at hand (computeMetrics `openings`) and looks up only what is not here.
  *
  * An entity's periods close at its last row and open at days of its inception and that date (openingDays, as the
- * metric step works them out); only days on or after its first row and in months before its rewritten ones are looked up.
+ * metric step works them out); only days on or after its first row and in months before its rewritten ones are looked up,
+ * and not those from the recompute's checkpoint on (their state is that checkpoint).
  */
 export class OpeningPrefetch {
   private readonly states: OpeningStates = new Map();
@@ -39,13 +40,20 @@ export class OpeningPrefetch {
     const batch: [string, number, number][] = [];
     for (const e of entities) {
       if (e.last.date === null || e.inception === null || e.first === null) continue;
-      const first = e.first;
-      const days = openingDays(e.last.date, e.inception).filter((d) => d >= first && monthStart(d) < e.from);
-      if (!days.length) continue;
+      const { first, c, from } = e;
+      const known = new Map<number, SeriesCheckpoint | null>();
+      const days: number[] = [];
+      for (const d of openingDays(e.last.date, e.inception)) {
+        if (d < first || monthStart(d) >= from) continue;
+        // From the recompute's checkpoint (the last row before `from`) to `from`, the state is that checkpoint.
+        if (c.date === null || d >= c.date) known.set(d, c.date === null ? null : c);
+        else days.push(d);
+      }
       const key = entityKey(e.type, e.id);
-      const lookup: OpeningLookup = { bench: e.benchmarkId === null ? undefined : this.benches.get(e.benchmarkId), days, months: days.map(monthStart), known: new Map() };
+      this.states.set(key, known);
+      if (!days.length) continue;
+      const lookup: OpeningLookup = { bench: e.benchmarkId === null ? undefined : this.benches.get(e.benchmarkId), days, months: days.map(monthStart), known };
       lookups.set(key, lookup);
-      this.states.set(key, lookup.known);
       for (const m of new Set(lookup.months)) batch.push([e.type, e.id, m]);
     }
     if (!batch.length) return;
@@ -60,6 +68,8 @@ export class OpeningPrefetch {
             if (lookup) replayOpenings(this.scratch, lookup, want, row);
           },
           (type, id, month) => !lookups.get(entityKey(type, id))?.months.includes(month),
+          // Back to the event loop after each chunk: the run's transaction waits for its statements' results meanwhile.
+          () => new Promise((resolve) => setImmediate(resolve)),
         ),
       ),
     );

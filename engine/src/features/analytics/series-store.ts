@@ -1,6 +1,5 @@
 import type { Queryable, TransactionSql } from '../../db/client.js';
-import { fromDayNumber } from '../../analytics/shared/iso-date.js';
-import { paiseToDecimal, TableStream, writeRows, type Columns, type CopyOptions, type Row } from './bulk-write.js';
+import { TableStream, writeRows, type Columns, type CopyOptions, type Row } from './bulk-write.js';
 import { MONTH_COLUMNS, monthRowCells, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 
 export type StoreKind = 'postgres' | 'embedded';
@@ -95,23 +94,37 @@ export const ENTITY_UPSERT = `
     first_date = excluded.first_date, as_of = excluded.as_of, last_value = excluded.last_value, last_log_growth = excluded.last_log_growth,
     peak_log_growth = excluded.peak_log_growth, twin_of = excluded.twin_of, method = excluded.method, computed_at = now()`;
 
-/** Upserts analytics_entities for computed entities. */
-export async function saveEntities(tx: TransactionSql, method: string, list: ComputedEntity[]): Promise<void> {
-  const day = (d: number | null) => (d === null ? null : fromDayNumber(d));
-  for (let i = 0; i < list.length; i += 20_000) {
-    const part = list.slice(i, i + 20_000);
-    await tx`
-      insert into analytics_entities ${tx.unsafe(ENTITY_COLUMNS)}
-      select t, id, b, inc, f, a, v, lg, pk, tw, ${method}, now()
-      from unnest(${part.map((e) => e.type)}::text[], ${part.map((e) => e.id)}::int[], ${part.map((e) => e.benchmarkId) as number[]}::int[],
-                  ${part.map((e) => e.inception) as string[]}::date[], ${part.map((e) => day(e.first)) as string[]}::date[],
-                  ${part.map((e) => day(e.last.date)) as string[]}::date[],
-                  ${part.map((e) => (e.last.date === null ? null : paiseToDecimal(e.last.value))) as string[]}::numeric[],
-                  ${part.map((e) => (e.last.date === null ? null : e.last.lg)) as number[]}::float8[],
-                  ${part.map((e) => (e.last.date === null ? null : e.last.peak)) as number[]}::float8[],
-                  ${part.map((e) => e.twinOf ?? null) as number[]}::int[]) as u(t, id, b, inc, f, a, v, lg, pk, tw)
-      ${tx.unsafe(ENTITY_UPSERT)}`;
-  }
+const SAVED_ENTITY_COLUMNS: Columns = [
+  ['entity_type', 'text'], ['entity_id', 'int'], ['benchmark_id', 'int'], ['inception_date', 'date'], ['first_date', 'date'], ['as_of', 'date'],
+  ['last_value', 'paise'], ['last_log_growth', 'float8'], ['peak_log_growth', 'float8'], ['twin_of', 'int'],
+];
+
+/**
+ * Upserts analytics_entities for computed entities: the rows go into a temporary table with binary COPY (thousands of
+ * entities per level: no array parameters to format in Node and parse in the server), then one upsert.
+ */
+export async function saveEntities(tx: TransactionSql, kind: StoreKind, method: string, list: ComputedEntity[]): Promise<void> {
+  if (!list.length) return;
+  await tx.unsafe(`drop table if exists saved_entities`);
+  await tx.unsafe(`create temp table saved_entities (entity_type text, entity_id integer, benchmark_id integer, inception_date date, first_date date,
+                     as_of date, last_value numeric, last_log_growth float8, peak_log_growth float8, twin_of integer) on commit drop`);
+  await writeRows(
+    tx,
+    kind,
+    'saved_entities',
+    SAVED_ENTITY_COLUMNS,
+    list.map((e) => {
+      const none = e.last.date === null;
+      return [e.type, e.id, e.benchmarkId, e.inception, e.first, e.last.date, none ? null : e.last.value, none ? null : e.last.lg, none ? null : e.last.peak, e.twinOf ?? null];
+    }),
+  );
+  await tx.unsafe(
+    `insert into analytics_entities ${ENTITY_COLUMNS}
+     select entity_type, entity_id, benchmark_id, inception_date, first_date, as_of, last_value, last_log_growth, peak_log_growth, twin_of, $1, now()
+     from saved_entities
+     ${ENTITY_UPSERT}`,
+    [method],
+  );
 }
 
 /** Every benchmark's series (a few thousand rows each): daily returns for the series, log growth for the metrics. */
