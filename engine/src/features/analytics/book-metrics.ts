@@ -339,8 +339,9 @@ const openingCache = new Map<string, number[]>();
 
 /**
  * For each (entity, month): the entity's stored month of that month, else its last one before it, given to `onRow` with
- * the month asked for (its arrays are reused for the next row: use them up in `onRow`). `received(type, id, month)` tells whether a month has come (or is no longer needed). `q` is a
- * transaction (the lookup keys go through a temporary table).
+ * the month asked for (its arrays are reused for the next row: use them up in `onRow`). `received(type, id, month)`
+ * tells whether a month has come (or is no longer needed). `q` is a transaction (the lookup keys go through a temporary
+ * table).
  */
 export async function monthsAtOrBefore(
   q: Queryable,
