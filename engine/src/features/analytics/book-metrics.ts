@@ -3,7 +3,7 @@ import { DAYS_PER_YEAR, NAMED_PERIODS, periodRange, riskFreePerDay, xirrOfDays, 
 import { fromDayNumber, toDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { readRows } from './bulk-read.js';
-import { TableStream, writeRows, type Columns } from './bulk-write.js';
+import { TableStream, writeTempTable, type Columns } from './bulk-write.js';
 import { periodStats } from './period-metrics.js';
 import { MONTH_READ_COLUMNS, monthRowOf, monthStart, SeriesState, START, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, type EntityFlows, type Finals, type FlowList, type StoreKind } from './series-store.js';
@@ -352,12 +352,8 @@ export async function monthsAtOrBefore(
   afterChunk?: () => Promise<void>,
 ): Promise<void> {
   if (!wanted.length) return;
-  await q.unsafe(`drop table if exists metric_months`);
-  await q.unsafe(`create temp table metric_months (entity_type text, entity_id integer, month date) on commit drop`);
-  const fill = async (list: [string, number, number][]) => {
-    await writeRows(q, kind, 'metric_months', [['entity_type', 'text'], ['entity_id', 'int'], ['month', 'date']], list);
-    await q.unsafe(`analyze metric_months`);
-  };
+  const fill = (list: [string, number, number][]) =>
+    writeTempTable(q, kind, 'metric_months', [['entity_type', 'text'], ['entity_id', 'int'], ['month', 'date']], list, { analyze: true });
   // Nearly every entity has a row in the month itself: an equality probe each (cheaper than a backward scan with a
   // limit), then the last month before it for the few that have none.
   await fill(wanted);
@@ -375,7 +371,6 @@ export async function monthsAtOrBefore(
   );
   const missing = wanted.filter(([type, id, month]) => !received(type, id, month));
   if (!missing.length) return;
-  await q.unsafe(`truncate metric_months`);
   await fill(missing);
   await readRows(
     q,

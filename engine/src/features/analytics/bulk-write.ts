@@ -49,6 +49,30 @@ export async function writeRows(
   return rows.length;
 }
 
+/** Each column type's SQL type, for a table made to hold such rows. */
+const SQL_TYPE: Record<ColumnType, string> = {
+  text: 'text', int: 'integer', int8: 'bigint', date: 'date', numeric: 'numeric', paise: 'numeric', float8: 'float8', 'int8[]': 'bigint[]', 'float8[]': 'float8[]',
+};
+
+/**
+ * `rows` as the temporary table `name` (dropped at commit; one of that name from earlier in the transaction is replaced):
+ * how a statement joins thousands of keys or rows from Node (COPY takes no parameters). `analyze` when a query plans a
+ * join against it (a fresh table has no statistics).
+ */
+export async function writeTempTable(
+  tx: Queryable,
+  kind: 'postgres' | 'embedded',
+  name: string,
+  columns: Columns,
+  rows: Row[],
+  opts: { analyze?: boolean } = {},
+): Promise<void> {
+  await tx.unsafe(`drop table if exists ${name}`);
+  await tx.unsafe(`create temp table ${name} (${columns.map(([c, t]) => `${c} ${SQL_TYPE[t]}`).join(', ')}) on commit drop`);
+  await writeRows(tx, kind, name, columns, rows);
+  if (opts.analyze) await tx.unsafe(`analyze ${name}`);
+}
+
 export interface CopyOptions {
   /**
    * COPY … FREEZE (PostgreSQL): the rows go in frozen and all-visible, so the first reads after a bulk load do not

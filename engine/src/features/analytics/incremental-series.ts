@@ -2,7 +2,7 @@ import type { TransactionSql } from '../../db/client.js';
 import { fromDayNumber } from '../../analytics/shared/iso-date.js';
 import { lastIndexAtOrBefore } from '../../analytics/shared/sorted-search.js';
 import { readRows, type ReadColumns } from './bulk-read.js';
-import { writeRows } from './bulk-write.js';
+import { writeTempTable } from './bulk-write.js';
 import { MONTH_READ_COLUMNS, MonthPacker, monthRowOf, SeriesState, START, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 import { entityKey, saveEntities, SeriesWriter, type ComputedEntity, type Finals, type StoreKind } from './series-store.js';
 
@@ -24,8 +24,9 @@ interface Work {
  * level, in whole months: each entity's months from the one holding its from_date are replaced, continuing from the
  * checkpoint of that month (or the end of the last month before it). Portfolios read their valuations and external
  * flows (a flow counts on the first valuation on or after its date); aggregates pool their members' months (already
- * recomputed: levels go bottom up; those this run computed from memory, `recent`, the rest as stored). `inceptions` is SQL of (group_id, inception) pairs covering the level's
- * entities in `aw` (joined once, set-wise: a correlated lookup per entity cost 1.7 ms for each RM).
+ * recomputed: levels go bottom up; those this run computed from memory, `recent`, the rest as stored). `inceptions` is
+ * SQL of (group_id, inception) pairs covering the level's entities in `aw` (joined once, set-wise: a correlated lookup
+ * per entity cost 1.7 ms for each RM).
  */
 export async function recomputeLevel(
   tx: TransactionSql,
@@ -41,10 +42,7 @@ export async function recomputeLevel(
   if (!work.length) return { rows: 0, recomputed: [] };
   if (level === 'portfolio') {
     // Each portfolio's last kept row (its flows after it are recomputed), for portfolioInputs.
-    await tx.unsafe(`drop table if exists kept_rows`);
-    await tx.unsafe(`create temp table kept_rows (portfolio_id integer, c_date date) on commit drop`);
-    await writeRows(tx, kind, 'kept_rows', [['portfolio_id', 'int'], ['c_date', 'date']], work.map((w) => [w.id, w.c.date]));
-    await tx.unsafe(`analyze kept_rows`);
+    await writeTempTable(tx, kind, 'kept_rows', [['portfolio_id', 'int'], ['c_date', 'date']], work.map((w) => [w.id, w.c.date]), { analyze: true });
   }
   // The rows to replace, found with one index probe per entity and deleted by ctid (a join would scan the whole table).
   await tx.unsafe(`delete from analytics_series_months where ctid = any(array(
@@ -243,9 +241,7 @@ async function pooledInputs(tx: TransactionSql, kind: StoreKind, work: Work[], r
     },
   );
   if (stored.length) {
-    await tx.unsafe(`drop table if exists pool_members`);
-    await tx.unsafe(`create temp table pool_members (g_type text, g_id integer, m_type text, m_id integer, from_month date) on commit drop`);
-    await writeRows(tx, kind, 'pool_members', [['g_type', 'text'], ['g_id', 'int'], ['m_type', 'text'], ['m_id', 'int'], ['from_month', 'date']], stored);
+    await writeTempTable(tx, kind, 'pool_members', [['g_type', 'text'], ['g_id', 'int'], ['m_type', 'text'], ['m_id', 'int'], ['from_month', 'date']], stored);
     await readRows(
       tx,
       kind,

@@ -1,5 +1,5 @@
 import type { Queryable, TransactionSql } from '../../db/client.js';
-import { TableStream, writeRows, type Columns, type CopyOptions, type Row } from './bulk-write.js';
+import { TableStream, writeRows, writeTempTable, type Columns, type CopyOptions, type Row } from './bulk-write.js';
 import { MONTH_COLUMNS, monthRowCells, type BenchmarkDays, type MonthRow, type SeriesCheckpoint } from './series-state.js';
 
 export type StoreKind = 'postgres' | 'embedded';
@@ -105,10 +105,7 @@ const SAVED_ENTITY_COLUMNS: Columns = [
  */
 export async function saveEntities(tx: TransactionSql, kind: StoreKind, method: string, list: ComputedEntity[]): Promise<void> {
   if (!list.length) return;
-  await tx.unsafe(`drop table if exists saved_entities`);
-  await tx.unsafe(`create temp table saved_entities (entity_type text, entity_id integer, benchmark_id integer, inception_date date, first_date date,
-                     as_of date, last_value numeric, last_log_growth float8, peak_log_growth float8, twin_of integer) on commit drop`);
-  await writeRows(
+  await writeTempTable(
     tx,
     kind,
     'saved_entities',
