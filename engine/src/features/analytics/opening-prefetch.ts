@@ -45,8 +45,9 @@ export class OpeningPrefetch {
       const days: number[] = [];
       for (const d of openingDays(e.last.date, e.inception)) {
         if (d < first || monthStart(d) >= from) continue;
-        // From the recompute's checkpoint (the last row before `from`) to `from`, the state is that checkpoint.
-        if (c.date === null || d >= c.date) known.set(d, c.date === null ? null : c);
+        // From the recompute's checkpoint (the last row before `from`) to `from`, the state is that checkpoint. (Without
+        // one, the first row is at `from` or later: no day from it on is in a month before `from`.)
+        if (c.date !== null && d >= c.date) known.set(d, c);
         else days.push(d);
       }
       const key = entityKey(e.type, e.id);
